@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using PostLoan.Infrastructure;
+using PostLoan.Infrastructure.Identity;
+
+namespace PostLoan.Cli;
+
+/// <summary>Configuration and services for commands that run without the web host, acting as the system user.</summary>
+public static class CliServices
+{
+    /// <summary>appsettings.json beside the binaries, then environment variables (e.g. <c>Database__Provider</c>).</summary>
+    public static IConfiguration Configuration() => new ConfigurationBuilder()
+        .SetBasePath(AppContext.BaseDirectory)
+        .AddJsonFile("appsettings.json", optional: true)
+        .AddEnvironmentVariables()
+        .Build();
+
+    /// <summary>Builds a service provider for batch work; dispose it when the command ends.</summary>
+    public static ServiceProvider Build(IConfiguration? configuration = null)
+    {
+        configuration ??= Configuration();
+        var services = new ServiceCollection();
+        services.AddLogging(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning)
+            .AddFilter("PostLoan", LogLevel.Information));
+        services.AddSingleton(configuration);
+        services.AddSingleton<ICurrentUser>(SystemUser.Instance);
+        services.AddPostLoanCore(configuration);
+        return services.BuildServiceProvider(validateScopes: true);
+    }
+}

@@ -1,0 +1,229 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using PostLoan.Domain.Administration;
+using PostLoan.Domain.Ledger;
+using PostLoan.Infrastructure.Identity;
+
+namespace PostLoan.Infrastructure.Persistence;
+
+/// <summary>
+/// The one EF Core model of PostLoan. Provider-specific subclasses (<see cref="SqlitePostLoanDbContext"/>,
+/// <see cref="PostgresPostLoanDbContext"/>) carry their own migrations.
+/// <para>Two cross-cutting concerns live here so no page or endpoint can forget them: the data scope of the
+/// current user is a global query filter on every scoped entity, and every saved change is written to the
+/// audit log with its values before and after.</para>
+/// </summary>
+public abstract class PostLoanDbContext : IdentityDbContext<ApplicationUser>
+{
+    private static readonly HashSet<string> SecretProperties =
+        new(StringComparer.Ordinal) { "PasswordHash", "SecurityStamp", "ConcurrencyStamp", "SecretHash" };
+
+    private readonly ICurrentUser _currentUser;
+    private readonly TimeProvider _clock;
+
+    protected PostLoanDbContext(DbContextOptions options, ICurrentUser currentUser, TimeProvider? clock = null)
+        : base(options)
+    {
+        _currentUser = currentUser;
+        _clock = clock ?? TimeProvider.System;
+    }
+
+    public DbSet<Organisation> Organisations => Set<Organisation>();
+
+    public DbSet<Customer> Customers => Set<Customer>();
+
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+
+    public DbSet<SystemParameter> SystemParameters => Set<SystemParameter>();
+
+    public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+
+    /// <summary>The user whose scope filters this context's queries.</summary>
+    public ICurrentUser CurrentUser => _currentUser;
+
+    // Flat members read by the query filters: EF evaluates them per query, so one model serves every user.
+    private bool ScopeIsSystem => _currentUser.Scope.IsSystem;
+
+    private string ScopePath => _currentUser.Scope.OrganisationPath;
+
+    private string? ScopeAccountManagerId => _currentUser.Scope.AccountManagerId;
+
+    private int? ScopeCustomerId => _currentUser.Scope.CustomerId;
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+
+        builder.Entity<ApplicationUser>(b =>
+        {
+            b.Property(u => u.DisplayName).HasMaxLength(100);
+            b.HasIndex(u => u.OrganisationId);
+        });
+
+        builder.Entity<Organisation>(b =>
+        {
+            b.ToTable("organisations");
+            b.Property(o => o.Code).HasMaxLength(32);
+            b.Property(o => o.Name).HasMaxLength(100);
+            b.Property(o => o.Path).HasMaxLength(200);
+            b.HasIndex(o => o.Code).IsUnique();
+            b.HasIndex(o => o.Path);
+            b.HasQueryFilter(o => ScopeIsSystem || o.Path.StartsWith(ScopePath));
+        });
+
+        builder.Entity<Customer>(b =>
+        {
+            b.ToTable("customers");
+            b.Property(c => c.Code).HasMaxLength(40);
+            b.Property(c => c.Name).HasMaxLength(200);
+            b.Property(c => c.IdNumber).HasMaxLength(40);
+            b.Property(c => c.OrganisationPath).HasMaxLength(200);
+            b.HasIndex(c => c.Code).IsUnique();
+            b.HasIndex(c => c.OrganisationPath);
+            b.HasIndex(c => c.AccountManagerId);
+            b.HasOne<Organisation>().WithMany().HasForeignKey(c => c.OrganisationId).OnDelete(DeleteBehavior.Restrict);
+            b.HasQueryFilter(c => ScopeIsSystem
+                || (c.OrganisationPath.StartsWith(ScopePath)
+                    && (ScopeAccountManagerId == null || c.AccountManagerId == ScopeAccountManagerId)
+                    && (ScopeCustomerId == null || c.Id == ScopeCustomerId)));
+        });
+
+        builder.Entity<AuditEntry>(b =>
+        {
+            b.ToTable("audit_log");
+            b.Property(a => a.UserId).HasMaxLength(64);
+            b.Property(a => a.Entity).HasMaxLength(100);
+            b.Property(a => a.EntityId).HasMaxLength(100);
+            b.Property(a => a.Action).HasConversion<string>().HasMaxLength(20);
+            b.HasIndex(a => a.At);
+            b.HasIndex(a => new { a.Entity, a.EntityId });
+        });
+
+        builder.Entity<SystemParameter>(b =>
+        {
+            b.ToTable("system_parameters");
+            b.HasKey(p => p.Key);
+            b.Property(p => p.Key).HasMaxLength(100);
+            b.Property(p => p.Type).HasConversion<string>().HasMaxLength(20);
+        });
+
+        builder.Entity<ApiToken>(b =>
+        {
+            b.ToTable("api_tokens");
+            b.Property(t => t.SecretHash).HasMaxLength(64);
+            b.Property(t => t.Prefix).HasMaxLength(16);
+            b.HasIndex(t => t.SecretHash).IsUnique();
+            b.HasIndex(t => t.UserId);
+        });
+    }
+
+    /// <summary>Records an event that is not a row change (a refused access, a sign-in) in the audit log.</summary>
+    public void Audit(AuditAction action, string entity, string? entityId, string? detail)
+    {
+        AuditEntries.Add(new AuditEntry
+        {
+            At = _clock.GetUtcNow(),
+            UserId = _currentUser.UserId,
+            UserName = _currentUser.UserName,
+            Action = action,
+            Entity = entity,
+            EntityId = entityId,
+            Detail = detail,
+        });
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
+        SaveChangesAsync(acceptAllChangesOnSuccess).GetAwaiter().GetResult();
+
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        var changes = ChangeTracker.Entries()
+            .Where(e => e.Entity is not AuditEntry && e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted)
+            .Select(e => new PendingAudit(e, e.State, e.State == EntityState.Added ? null : Values(e, original: true)))
+            .ToList();
+        if (changes.Count == 0)
+        {
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
+
+        // The change and its audit lines commit together; generated keys are known only after the first save.
+        var ownTransaction = Database.CurrentTransaction is null ? await Database.BeginTransactionAsync(cancellationToken) : null;
+        try
+        {
+            var afterValues = changes.Select(c => c.State == EntityState.Deleted ? null : Values(c.Entry, original: false)).ToList();
+            var written = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            var now = _clock.GetUtcNow();
+            for (var i = 0; i < changes.Count; i++)
+            {
+                var change = changes[i];
+                var after = change.State == EntityState.Added ? Values(change.Entry, original: false) : afterValues[i];
+                AuditEntries.Add(new AuditEntry
+                {
+                    At = now,
+                    UserId = _currentUser.UserId,
+                    UserName = _currentUser.UserName,
+                    Action = change.State switch
+                    {
+                        EntityState.Added => AuditAction.Created,
+                        EntityState.Deleted => AuditAction.Deleted,
+                        _ => AuditAction.Updated,
+                    },
+                    Entity = change.Entry.Metadata.ClrType.Name,
+                    EntityId = KeyOf(change.Entry),
+                    Before = change.Before,
+                    After = after,
+                });
+            }
+
+            await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            if (ownTransaction is not null)
+            {
+                await ownTransaction.CommitAsync(cancellationToken);
+            }
+
+            return written;
+        }
+        finally
+        {
+            if (ownTransaction is not null)
+            {
+                await ownTransaction.DisposeAsync();
+            }
+        }
+    }
+
+    private static string? KeyOf(EntityEntry entry)
+    {
+        var key = entry.Metadata.FindPrimaryKey();
+        if (key is null)
+        {
+            return null;
+        }
+
+        return string.Join(",", key.Properties.Select(p => Convert.ToString(entry.Property(p.Name).CurrentValue, System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
+    /// <summary>Values of the entity as JSON: for an update only the changed properties; secrets are never written.</summary>
+    private static string Values(EntityEntry entry, bool original)
+    {
+        var values = new SortedDictionary<string, object?>(StringComparer.Ordinal);
+        foreach (var property in entry.Properties)
+        {
+            if (entry.State == EntityState.Modified && !property.IsModified)
+            {
+                continue;
+            }
+
+            var name = property.Metadata.Name;
+            values[name] = SecretProperties.Contains(name)
+                ? "***"
+                : original ? property.OriginalValue : property.CurrentValue;
+        }
+
+        return JsonSerializer.Serialize(values);
+    }
+
+    private sealed record PendingAudit(EntityEntry Entry, EntityState State, string? Before);
+}

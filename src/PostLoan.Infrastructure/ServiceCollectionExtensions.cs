@@ -1,0 +1,48 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using PostLoan.Infrastructure.Administration;
+using PostLoan.Infrastructure.Demo;
+using PostLoan.Infrastructure.Identity;
+using PostLoan.Infrastructure.Persistence;
+
+namespace PostLoan.Infrastructure;
+
+/// <summary>Registers persistence, identity stores and the application services shared by the web host and the CLI.</summary>
+public static class ServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds PostLoan's core services. The host registers its own <see cref="ICurrentUser"/> (claims in the web app,
+    /// <see cref="SystemUser"/> in the CLI).
+    /// </summary>
+    public static IdentityBuilder AddPostLoanCore(this IServiceCollection services, IConfiguration configuration)
+    {
+        var database = DatabaseOptions.FromConfiguration(configuration);
+        services.AddSingleton(database);
+        services.AddSingleton(TimeProvider.System);
+        services.AddScoped<IDbContextFactory<PostLoanDbContext>, PostLoanDbContextFactory>();
+        services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<PostLoanDbContext>>().CreateDbContext());
+        services.AddScoped<DatabaseMigrator>();
+        services.AddScoped<ApiTokenService>();
+        services.AddScoped<OrganisationService>();
+        services.AddScoped<UserAdministration>();
+        services.AddScoped<ParameterService>();
+        services.AddScoped<DemoBankSeeder>();
+
+        var security = configuration.GetSection("Security");
+        return services
+            .AddIdentityCore<ApplicationUser>(options =>
+            {
+                options.User.RequireUniqueEmail = false;
+                options.Password.RequiredLength = 8;
+                options.Password.RequireNonAlphanumeric = false;
+                options.Lockout.AllowedForNewUsers = true;
+                options.Lockout.MaxFailedAccessAttempts = security.GetValue("MaxFailedAccessAttempts", 5);
+                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(security.GetValue("LockoutMinutes", 15));
+            })
+            .AddRoles<IdentityRole>()
+            .AddEntityFrameworkStores<PostLoanDbContext>()
+            .AddClaimsPrincipalFactory<PostLoanClaimsPrincipalFactory>();
+    }
+}

@@ -1,0 +1,26 @@
+using Microsoft.AspNetCore.Authorization;
+using PostLoan.Domain.Administration;
+
+namespace PostLoan.Web.Common;
+
+/// <summary>Authorization policies by role. Data scope is enforced separately, by the database context.</summary>
+public static class Policies
+{
+    /// <summary>Administrators: organisations, users, roles, parameters.</summary>
+    public const string Administration = nameof(Administration);
+
+    /// <summary>Administrators and auditors: the audit log.</summary>
+    public const string AuditLog = nameof(AuditLog);
+
+    /// <summary>Anyone who may change data: every role but the read-only auditor.</summary>
+    public const string Write = nameof(Write);
+
+    /// <summary>Staff of the lender (every role but the enterprise user).</summary>
+    public const string Staff = nameof(Staff);
+
+    public static AuthorizationBuilder AddPostLoanPolicies(this AuthorizationBuilder builder) => builder
+        .AddPolicy(Administration, p => p.RequireRole(Roles.Administrator))
+        .AddPolicy(AuditLog, p => p.RequireRole(Roles.Administrator, Roles.Auditor))
+        .AddPolicy(Write, p => p.RequireRole(Roles.Writers))
+        .AddPolicy(Staff, p => p.RequireRole(Roles.All.Where(r => r != Roles.EnterpriseUser)));
+}
