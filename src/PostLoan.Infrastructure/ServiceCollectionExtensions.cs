@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using PostLoan.Infrastructure.Administration;
 using PostLoan.Infrastructure.Demo;
 using PostLoan.Infrastructure.Identity;
@@ -20,7 +21,7 @@ public static class ServiceCollectionExtensions
     {
         var database = DatabaseOptions.FromConfiguration(configuration);
         services.AddSingleton(database);
-        services.AddSingleton(TimeProvider.System);
+        services.TryAddSingleton(TimeProvider.System);
         services.AddScoped<IDbContextFactory<PostLoanDbContext>, PostLoanDbContextFactory>();
         services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<PostLoanDbContext>>().CreateDbContext());
         services.AddScoped<DatabaseMigrator>();
