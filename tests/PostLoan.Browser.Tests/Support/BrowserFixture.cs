@@ -46,6 +46,20 @@ public sealed class BrowserFixture : IAsyncLifetime
         await page.WaitForURLAsync(url => !url.Contains("/account/login", StringComparison.Ordinal));
     }
 
+    /// <summary>Saves a full-page screenshot when POSTLOAN_SCREENSHOTS names a folder (used for the README).</summary>
+    public static async Task CaptureAsync(IPage page, string name)
+    {
+        var folder = Environment.GetEnvironmentVariable("POSTLOAN_SCREENSHOTS");
+        if (string.IsNullOrEmpty(folder))
+        {
+            return;
+        }
+
+        Directory.CreateDirectory(folder);
+        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, name + ".png"), FullPage = false });
+    }
+
     public async Task DisposeAsync()
     {
         if (Browser is not null)
