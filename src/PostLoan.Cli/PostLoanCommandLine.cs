@@ -31,6 +31,7 @@ public static class PostLoanCommandLine
         root.Subcommands.Add(MigrateCommand());
         root.Subcommands.Add(SeedDemoCommand());
         root.Subcommands.Add(UserCommand());
+        root.Subcommands.Add(ImportCommand.Build());
         return root;
     }
 

@@ -133,6 +133,7 @@ public static class PostLoanWebApp
         api.MapAccountApi();
         api.MapAdministrationApi();
         api.MapLedgerApi();
+        api.MapImportApi();
 
         app.MapAccountEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

@@ -2,7 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using PostLoan.Domain.Administration;
-using PostLoan.Domain.Ledger;
+using PostLoan.Domain.Ledger.Customers;
 using PostLoan.Infrastructure.Administration;
 using PostLoan.Infrastructure.Identity;
 using PostLoan.Infrastructure.Persistence;
@@ -183,22 +183,15 @@ public sealed class DemoBankSeeder(PostLoanDbContext db, OrganisationService org
         string.Create(CultureInfo.InvariantCulture, $"1{"3578"[random.Next(4)]}{random.Next(0, 10)}{random.Next(0, 100000000):00000000}");
 
     /// <summary>An 18-digit resident ID (身份证号) with a valid ISO 7064 MOD 11-2 check character.</summary>
-    internal static string ResidentId(Random random, string areaCode)
+    private static string ResidentId(Random random, string areaCode)
     {
         var birth = new DateOnly(1960, 1, 1).AddDays(random.Next(0, 365 * 40));
         var body = string.Create(CultureInfo.InvariantCulture, $"{areaCode}{birth:yyyyMMdd}{random.Next(0, 1000):000}");
-        int[] weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-        var sum = 0;
-        for (var i = 0; i < 17; i++)
-        {
-            sum += (body[i] - '0') * weights[i];
-        }
-
-        return body + "10X98765432"[sum % 11];
+        return body + IdentityNumbers.ResidentIdCheck(body);
     }
 
     /// <summary>An 18-character unified social credit code (统一社会信用代码) with a valid GB 32100 check character.</summary>
-    internal static string Uscc(Random random, string areaCode)
+    private static string Uscc(Random random, string areaCode)
     {
         const string alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY";
         var organisationCode = new char[9];
@@ -208,14 +201,7 @@ public sealed class DemoBankSeeder(PostLoanDbContext db, OrganisationService org
         }
 
         var body = "91" + areaCode + new string(organisationCode);
-        int[] weights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
-        var sum = 0;
-        for (var i = 0; i < 17; i++)
-        {
-            sum += alphabet.IndexOf(body[i], StringComparison.Ordinal) * weights[i];
-        }
-
-        return body + alphabet[(31 - (sum % 31)) % 31];
+        return body + IdentityNumbers.UsccCheck(body);
     }
 
     private static Organisation Value(PostLoan.Domain.Common.Result<Organisation> result) =>

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using PostLoan.Domain.Administration;
-using PostLoan.Domain.Ledger;
+using PostLoan.Domain.Ledger.Customers;
 using PostLoan.Infrastructure.Identity;
 
 namespace PostLoan.Infrastructure.Persistence;

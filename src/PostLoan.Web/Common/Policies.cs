@@ -15,6 +15,9 @@ public static class Policies
     /// <summary>Anyone who may change data: every role but the read-only auditor.</summary>
     public const string Write = nameof(Write);
 
+    /// <summary>Data entry and imports: administrators and information clerks (信息员).</summary>
+    public const string DataEntry = nameof(DataEntry);
+
     /// <summary>Staff of the lender (every role but the enterprise user).</summary>
     public const string Staff = nameof(Staff);
 
@@ -22,5 +25,6 @@ public static class Policies
         .AddPolicy(Administration, p => p.RequireRole(Roles.Administrator))
         .AddPolicy(AuditLog, p => p.RequireRole(Roles.Administrator, Roles.Auditor))
         .AddPolicy(Write, p => p.RequireRole(Roles.Writers))
+        .AddPolicy(DataEntry, p => p.RequireRole(Roles.Administrator, Roles.InformationClerk))
         .AddPolicy(Staff, p => p.RequireRole(Roles.All.Where(r => r != Roles.EnterpriseUser)));
 }

@@ -19,6 +19,7 @@ public sealed class BrowserFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Server = await ProductServer.StartAsync();
+        await WarmUpAsync();
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -32,7 +33,8 @@ public sealed class BrowserFixture : IAsyncLifetime
     public async Task<IPage> NewPageAsync(int width = 1366, int height = 900)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = Server.BaseUrl, ViewportSize = new ViewportSize { Width = width, Height = height } });
-        context.SetDefaultTimeout(20_000);
+        // Generous: CI shares two cores between the product, the browser and the test runner.
+        context.SetDefaultTimeout(60_000);
         return await context.NewPageAsync();
     }
 
@@ -43,7 +45,17 @@ public sealed class BrowserFixture : IAsyncLifetime
         await page.FillAsync("#username", userName);
         await page.FillAsync("#password", DemoPassword);
         await page.ClickAsync("[data-testid=login-submit]");
-        await page.WaitForURLAsync(url => !url.Contains("/account/login", StringComparison.Ordinal));
+        await page.WaitForURLAsync(url => !url.Contains("/account/login", StringComparison.Ordinal), new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
+    }
+
+    /// <summary>First requests compile pages and load the model; do that before the first timed browser step.</summary>
+    private async Task WarmUpAsync()
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(Server.BaseUrl), Timeout = TimeSpan.FromMinutes(2) };
+        foreach (var path in new[] { "/account/login", "/_framework/blazor.web.js", "/_content/MudBlazor/MudBlazor.min.css" })
+        {
+            (await http.GetAsync(path)).EnsureSuccessStatusCode();
+        }
     }
 
     /// <summary>Saves a full-page screenshot when POSTLOAN_SCREENSHOTS names a folder (used for the README).</summary>

@@ -10,7 +10,7 @@ namespace PostLoan.Integration.Tests.Localization;
 /// <summary>Every text key a page uses exists in Chinese and English, so no page shows a raw key.</summary>
 public sealed partial class EveryTextIsTranslated
 {
-    private static readonly string Root = FindRoot();
+    private static readonly string Root = PostLoan.Integration.Tests.Support.TestPaths.Root;
 
     [Fact]
     public void Every_key_used_in_a_page_has_chinese_and_english_text()
@@ -34,17 +34,6 @@ public sealed partial class EveryTextIsTranslated
         Assert.Equal("Dashboard", localizer["Dashboard"].Value);
         CultureInfo.CurrentUICulture = new CultureInfo("zh-CN");
         Assert.Equal("工作台", localizer["Dashboard"].Value);
-    }
-
-    private static string FindRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "PostLoan.slnx")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("repository root not found");
     }
 
     [GeneratedRegex("""L\["([A-Za-z0-9]+)"[\],]""")]

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using PostLoan.Domain.Common;
-using PostLoan.Domain.Ledger;
+using PostLoan.Domain.Ledger.Customers;
 using PostLoan.Infrastructure.Persistence;
 using PostLoan.Web.Common;
 

@@ -1,4 +1,4 @@
-namespace PostLoan.Domain.Ledger;
+namespace PostLoan.Domain.Ledger.Customers;
 
 /// <summary>
 /// A borrower (客户): a person (个人) or an enterprise (企业). Owned by an organisation and managed by an

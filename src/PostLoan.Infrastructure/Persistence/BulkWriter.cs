@@ -1,0 +1,121 @@
+using System.Data.Common;
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace PostLoan.Infrastructure.Persistence;
+
+/// <summary>A column of a bulk write: its name in the table and the CLR type of its values.</summary>
+public sealed record BulkColumn(string Name, Type Type);
+
+/// <summary>
+/// Writes many rows without EF change tracking, inside the caller's transaction: PostgreSQL binary COPY, or one
+/// prepared INSERT re-executed per row on SQLite. Values are stored exactly as the EF model stores them
+/// (enums as integers, SQLite instants as binary ticks, SQLite decimals and dates as invariant text), so EF reads
+/// what this writes. Used by imports, the daily close and telemetry ingest.
+/// </summary>
+public static class BulkWriter
+{
+    private static readonly DateTimeOffsetToBinaryConverter SqliteInstant = new();
+
+    public static async Task<int> InsertAsync(DbConnection connection, DbTransaction transaction, string table, IReadOnlyList<BulkColumn> columns, IEnumerable<object?[]> rows, CancellationToken cancellationToken = default)
+    {
+        var columnList = string.Join(", ", columns.Select(c => Quote(c.Name)));
+        return connection switch
+        {
+            NpgsqlConnection npgsql => await CopyAsync(npgsql, table, columnList, columns, rows, cancellationToken),
+            SqliteConnection sqlite => InsertPrepared(sqlite, (SqliteTransaction)transaction, table, columnList, columns, rows),
+            _ => throw new NotSupportedException($"bulk writes are not implemented for {connection.GetType().Name}"),
+        };
+    }
+
+    /// <summary>Quotes an identifier the same way on both providers.</summary>
+    public static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+
+    private static async Task<int> CopyAsync(NpgsqlConnection connection, string table, string columnList, IReadOnlyList<BulkColumn> columns, IEnumerable<object?[]> rows, CancellationToken cancellationToken)
+    {
+        var types = columns.Select(c => PostgresType(c.Type)).ToArray();
+        var count = 0;
+        await using var importer = await connection.BeginBinaryImportAsync($"COPY {Quote(table)} ({columnList}) FROM STDIN (FORMAT BINARY)", cancellationToken);
+        foreach (var row in rows)
+        {
+            await importer.StartRowAsync(cancellationToken);
+            for (var i = 0; i < types.Length; i++)
+            {
+                var value = row[i];
+                if (value is null)
+                {
+                    await importer.WriteNullAsync(cancellationToken);
+                }
+                else
+                {
+                    await importer.WriteAsync(value is Enum e ? Convert.ToInt32(e, CultureInfo.InvariantCulture) : value, types[i], cancellationToken);
+                }
+            }
+
+            count++;
+        }
+
+        await importer.CompleteAsync(cancellationToken);
+        return count;
+    }
+
+    private static int InsertPrepared(SqliteConnection connection, SqliteTransaction transaction, string table, string columnList, IReadOnlyList<BulkColumn> columns, IEnumerable<object?[]> rows)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"INSERT INTO {Quote(table)} ({columnList}) VALUES ({string.Join(", ", columns.Select((_, i) => "$p" + i.ToString(CultureInfo.InvariantCulture)))})";
+        var parameters = columns.Select((_, i) => command.Parameters.Add(new SqliteParameter("$p" + i.ToString(CultureInfo.InvariantCulture), null))).ToArray();
+        command.Prepare();
+        var count = 0;
+        foreach (var row in rows)
+        {
+            for (var i = 0; i < parameters.Length; i++)
+            {
+                parameters[i].Value = SqliteValue(row[i]);
+            }
+
+            command.ExecuteNonQuery();
+            count++;
+        }
+
+        return count;
+    }
+
+    /// <summary>The value as the EF SQLite model stores it.</summary>
+    public static object SqliteValue(object? value) => value switch
+    {
+        null => DBNull.Value,
+        Enum e => Convert.ToInt64(e, CultureInfo.InvariantCulture),
+        DateTimeOffset instant => SqliteInstant.ConvertToProvider(instant)!,
+        DateOnly date => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        decimal amount => amount.ToString("0.0###########################", CultureInfo.InvariantCulture),
+        bool flag => flag ? 1L : 0L,
+        _ => value,
+    };
+
+    private static NpgsqlDbType PostgresType(Type type)
+    {
+        var t = Nullable.GetUnderlyingType(type) ?? type;
+        if (t.IsEnum || t == typeof(int))
+        {
+            return NpgsqlDbType.Integer;
+        }
+
+        return t switch
+        {
+            _ when t == typeof(long) => NpgsqlDbType.Bigint,
+            _ when t == typeof(short) => NpgsqlDbType.Smallint,
+            _ when t == typeof(string) => NpgsqlDbType.Text,
+            _ when t == typeof(decimal) => NpgsqlDbType.Numeric,
+            _ when t == typeof(bool) => NpgsqlDbType.Boolean,
+            _ when t == typeof(DateOnly) => NpgsqlDbType.Date,
+            _ when t == typeof(DateTimeOffset) => NpgsqlDbType.TimestampTz,
+            _ when t == typeof(double) => NpgsqlDbType.Double,
+            _ when t == typeof(Guid) => NpgsqlDbType.Uuid,
+            _ => throw new NotSupportedException($"no PostgreSQL type for {t.Name}"),
+        };
+    }
+}
