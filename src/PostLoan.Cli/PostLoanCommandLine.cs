@@ -32,6 +32,7 @@ public static class PostLoanCommandLine
         root.Subcommands.Add(SeedDemoCommand());
         root.Subcommands.Add(UserCommand());
         root.Subcommands.Add(ImportCommand.Build());
+        root.Subcommands.Add(ImportCommand.Calendar());
         return root;
     }
 

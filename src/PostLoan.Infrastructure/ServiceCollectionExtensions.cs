@@ -30,6 +30,7 @@ public static class ServiceCollectionExtensions
         services.AddScoped<UserAdministration>();
         services.AddScoped<ParameterService>();
         services.AddScoped<Ledger.Import.CustomerImporter>();
+        services.AddScoped<Ledger.Import.CalendarImporter>();
         services.AddScoped<DemoBankSeeder>();
 
         var security = configuration.GetSection("Security");

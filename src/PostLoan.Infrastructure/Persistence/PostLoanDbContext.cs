@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using PostLoan.Domain.Administration;
+using PostLoan.Domain.Ledger.Calendar;
 using PostLoan.Domain.Ledger.Customers;
 using PostLoan.Infrastructure.Identity;
 
@@ -39,6 +40,8 @@ public abstract class PostLoanDbContext : IdentityDbContext<ApplicationUser>
     public DbSet<SystemParameter> SystemParameters => Set<SystemParameter>();
 
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+
+    public DbSet<CalendarDay> CalendarDays => Set<CalendarDay>();
 
     /// <summary>The user whose scope filters this context's queries.</summary>
     public ICurrentUser CurrentUser => _currentUser;
@@ -107,6 +110,13 @@ public abstract class PostLoanDbContext : IdentityDbContext<ApplicationUser>
             b.HasKey(p => p.Key);
             b.Property(p => p.Key).HasMaxLength(100);
             b.Property(p => p.Type).HasConversion<string>().HasMaxLength(20);
+        });
+
+        builder.Entity<CalendarDay>(b =>
+        {
+            b.ToTable("calendar_days");
+            b.HasKey(d => d.Date);
+            b.Property(d => d.Name).HasMaxLength(50);
         });
 
         builder.Entity<ApiToken>(b =>

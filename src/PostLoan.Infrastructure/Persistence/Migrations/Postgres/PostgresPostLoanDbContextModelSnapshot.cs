@@ -323,7 +323,24 @@ namespace PostLoan.Infrastructure.Persistence.Migrations.Postgres
                     b.ToTable("system_parameters", (string)null);
                 });
 
-            modelBuilder.Entity("PostLoan.Domain.Ledger.Customer", b =>
+            modelBuilder.Entity("PostLoan.Domain.Ledger.Calendar.CalendarDay", b =>
+                {
+                    b.Property<DateOnly>("Date")
+                        .HasColumnType("date");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Name")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)");
+
+                    b.HasKey("Date");
+
+                    b.ToTable("calendar_days", (string)null);
+                });
+
+            modelBuilder.Entity("PostLoan.Domain.Ledger.Customers.Customer", b =>
                 {
                     b.Property<int>("Id")
                         .ValueGeneratedOnAdd()
@@ -529,7 +546,7 @@ namespace PostLoan.Infrastructure.Persistence.Migrations.Postgres
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("PostLoan.Domain.Ledger.Customer", b =>
+            modelBuilder.Entity("PostLoan.Domain.Ledger.Customers.Customer", b =>
                 {
                     b.HasOne("PostLoan.Domain.Administration.Organisation", null)
                         .WithMany()
