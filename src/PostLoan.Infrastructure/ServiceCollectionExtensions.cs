@@ -29,6 +29,7 @@ public static class ServiceCollectionExtensions
         services.AddScoped<OrganisationService>();
         services.AddScoped<UserAdministration>();
         services.AddScoped<ParameterService>();
+        services.AddScoped<Ledger.Customers.CustomerService>();
         services.AddScoped<Ledger.Import.CustomerImporter>();
         services.AddScoped<Ledger.Import.CalendarImporter>();
         services.AddScoped<DemoBankSeeder>();

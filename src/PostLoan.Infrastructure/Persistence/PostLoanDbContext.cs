@@ -1,4 +1,6 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Unicode;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
@@ -20,6 +22,9 @@ public abstract class PostLoanDbContext : IdentityDbContext<ApplicationUser>
 {
     private static readonly HashSet<string> SecretProperties =
         new(StringComparer.Ordinal) { "PasswordHash", "SecurityStamp", "ConcurrencyStamp", "SecretHash" };
+
+    /// <summary>Audit values keep Chinese text readable rather than \u-escaped.</summary>
+    private static readonly JsonSerializerOptions AuditJson = new() { Encoder = JavaScriptEncoder.Create(UnicodeRanges.All) };
 
     private readonly ICurrentUser _currentUser;
     private readonly TimeProvider _clock;
@@ -232,7 +237,7 @@ public abstract class PostLoanDbContext : IdentityDbContext<ApplicationUser>
                 : original ? property.OriginalValue : property.CurrentValue;
         }
 
-        return JsonSerializer.Serialize(values);
+        return JsonSerializer.Serialize(values, AuditJson);
     }
 
     private sealed record PendingAudit(EntityEntry Entry, EntityState State, string? Before);

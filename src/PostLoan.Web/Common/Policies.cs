@@ -18,6 +18,9 @@ public static class Policies
     /// <summary>Data entry and imports: administrators and information clerks (信息员).</summary>
     public const string DataEntry = nameof(DataEntry);
 
+    /// <summary>Maintaining customer records: administrators, clerks, account and risk managers.</summary>
+    public const string CustomerMaintenance = nameof(CustomerMaintenance);
+
     /// <summary>Staff of the lender (every role but the enterprise user).</summary>
     public const string Staff = nameof(Staff);
 
@@ -25,6 +28,7 @@ public static class Policies
         .AddPolicy(Administration, p => p.RequireRole(Roles.Administrator))
         .AddPolicy(AuditLog, p => p.RequireRole(Roles.Administrator, Roles.Auditor))
         .AddPolicy(Write, p => p.RequireRole(Roles.Writers))
+        .AddPolicy(CustomerMaintenance, p => p.RequireRole(Roles.Administrator, Roles.InformationClerk, Roles.AccountManager, Roles.RiskManager))
         .AddPolicy(DataEntry, p => p.RequireRole(Roles.Administrator, Roles.InformationClerk))
         .AddPolicy(Staff, p => p.RequireRole(Roles.All.Where(r => r != Roles.EnterpriseUser)));
 }

@@ -48,6 +48,13 @@ public sealed class BrowserFixture : IAsyncLifetime
         await page.WaitForURLAsync(url => !url.Contains("/account/login", StringComparison.Ordinal), new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
     }
 
+    /// <summary>Opens a page and waits until its Blazor circuit is interactive, so typed input is not lost.</summary>
+    public static async Task GotoInteractiveAsync(IPage page, string url)
+    {
+        await page.GotoAsync(url);
+        await page.Locator("[data-testid=interactive]").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
+    }
+
     /// <summary>First requests compile pages and load the model; do that before the first timed browser step.</summary>
     private async Task WarmUpAsync()
     {

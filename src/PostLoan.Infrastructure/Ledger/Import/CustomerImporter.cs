@@ -1,10 +1,10 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using PostLoan.Domain.Administration;
 using PostLoan.Domain.Common;
 using PostLoan.Domain.Ledger.Customers;
+using PostLoan.Infrastructure.Ledger.Customers;
 using PostLoan.Infrastructure.Persistence;
 
 namespace PostLoan.Infrastructure.Ledger.Import;
@@ -12,13 +12,11 @@ namespace PostLoan.Infrastructure.Ledger.Import;
 /// <summary>
 /// Imports customers from the core system (CSV, Excel, JSON). Columns: <c>code, name, kind (person|enterprise|个人|企业),
 /// idNumber, industry, region, contactName, contactPhone, address, rating, organisationCode, accountManager</c>.
-/// Every row is validated first; a file with any bad row writes nothing. Good files are written in one
-/// transaction without change tracking.
+/// Every row is checked with the same rules as the customer page (<see cref="CustomerService.Validate"/>); a file
+/// with any bad row writes nothing. Good files are written in one transaction without change tracking.
 /// </summary>
-public sealed partial class CustomerImporter(PostLoanDbContext db, TimeProvider clock)
+public sealed class CustomerImporter(PostLoanDbContext db, CustomerService customers, TimeProvider clock)
 {
-    private static readonly HashSet<string> Ratings = new(StringComparer.Ordinal) { "AAA", "AA", "A", "BBB", "BB", "B", "CCC", "CC", "C", "D" };
-
     private static readonly BulkColumn[] Columns =
     [
         new("Code", typeof(string)), new("Name", typeof(string)), new("Kind", typeof(CustomerKind)), new("IdNumber", typeof(string)),
@@ -29,14 +27,13 @@ public sealed partial class CustomerImporter(PostLoanDbContext db, TimeProvider 
 
     public async Task<ImportResult> ImportAsync(IReadOnlyList<ImportRow> rows, string source, CancellationToken cancellationToken = default)
     {
-        var issues = new List<ImportIssue>();
         if (rows.Count == 0)
         {
             return ImportResult.Refused([new ImportIssue(1, "file", "no data rows")]);
         }
 
-        var organisations = await db.Organisations.Where(o => o.IsActive).ToDictionaryAsync(o => o.Code, StringComparer.OrdinalIgnoreCase, cancellationToken);
-        var managers = await db.Users.Where(u => u.IsActive).Select(u => new { u.UserName, u.Id }).ToDictionaryAsync(u => u.UserName!, u => u.Id, StringComparer.OrdinalIgnoreCase, cancellationToken);
+        var issues = new List<ImportIssue>();
+        var lookups = await customers.LoadLookupsAsync(cancellationToken);
         var codes = rows.Select(r => r["code"]).OfType<string>().ToList();
         var existing = (await db.Customers.IgnoreQueryFilters().Where(c => codes.Contains(c.Code)).Select(c => c.Code).ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -45,99 +42,43 @@ public sealed partial class CustomerImporter(PostLoanDbContext db, TimeProvider 
 
         foreach (var row in rows)
         {
-            void Issue(string field, string reason) => issues.Add(new ImportIssue(row.Number, field, reason));
-
-            var code = row["code"];
-            if (code is null || code.Length > 40)
+            var input = new CustomerInput(row["code"], row["name"], row["kind"], row["idNumber"], row["industry"], row["region"],
+                row["contactName"], row["contactPhone"], row["address"], row["rating"], row["organisationCode"], row["accountManager"]);
+            var customer = CustomerService.Validate(input, lookups, (field, reason) => issues.Add(new ImportIssue(row.Number, field, reason)));
+            var code = input.Code?.Trim();
+            if (code is null)
             {
-                Issue("code", "required, at most 40 characters");
-            }
-            else if (existing.Contains(code))
-            {
-                Issue("code", $"customer '{code}' exists already");
-            }
-            else if (seen.TryGetValue(code, out var first))
-            {
-                Issue("code", string.Create(CultureInfo.InvariantCulture, $"'{code}' appears again (first in row {first})"));
-            }
-            else
-            {
-                seen[code] = row.Number;
+                continue;
             }
 
-            var name = row["name"];
-            if (name is null || name.Length > 200)
+            if (existing.Contains(code))
             {
-                Issue("name", "required, at most 200 characters");
+                issues.Add(new ImportIssue(row.Number, "code", $"customer '{code}' exists already"));
+            }
+            else if (!seen.TryAdd(code, row.Number))
+            {
+                issues.Add(new ImportIssue(row.Number, "code", string.Create(CultureInfo.InvariantCulture, $"'{code}' appears again (first in row {seen[code]})")));
             }
 
-            CustomerKind? kind = row["kind"]?.ToLowerInvariant() switch
+            if (customer is not null)
             {
-                "person" or "individual" or "个人" => CustomerKind.Person,
-                "enterprise" or "company" or "企业" => CustomerKind.Enterprise,
-                _ => null,
-            };
-            if (kind is null)
-            {
-                Issue("kind", $"'{row["kind"]}' is not person/enterprise (个人/企业)");
+                records.Add([
+                    customer.Code, customer.Name, customer.Kind, customer.IdNumber, customer.Industry, customer.Region, customer.ContactName,
+                    customer.ContactPhone, customer.Address, customer.Rating, customer.OrganisationId, customer.OrganisationPath, customer.AccountManagerId, now,
+                ]);
             }
-
-            var idNumber = row["idNumber"]?.ToUpperInvariant();
-            if (kind == CustomerKind.Person && !IdentityNumbers.IsValidResidentId(idNumber))
-            {
-                Issue("idNumber", $"'{Masking.IdNumber(idNumber)}' is not a valid 18-digit resident ID (身份证号)");
-            }
-            else if (kind == CustomerKind.Enterprise && !IdentityNumbers.IsValidUscc(idNumber))
-            {
-                Issue("idNumber", $"'{Masking.IdNumber(idNumber)}' is not a valid unified social credit code (统一社会信用代码)");
-            }
-
-            var phone = row["contactPhone"];
-            if (phone is not null && !IdentityNumbers.IsValidMobile(phone) && !Landline().IsMatch(phone))
-            {
-                Issue("contactPhone", $"'{Masking.Phone(phone)}' is not a mobile (11 digits) or landline (0XX-XXXXXXXX) number");
-            }
-
-            var rating = row["rating"]?.ToUpperInvariant();
-            if (rating is not null && !Ratings.Contains(rating))
-            {
-                Issue("rating", $"'{rating}' is not one of {string.Join("/", Ratings)}");
-            }
-
-            Organisation? organisation = null;
-            var organisationCode = row["organisationCode"];
-            if (organisationCode is null || !organisations.TryGetValue(organisationCode, out organisation))
-            {
-                Issue("organisationCode", $"'{organisationCode}' is not an active organisation in your scope");
-            }
-
-            string? managerId = null;
-            var manager = row["accountManager"];
-            if (manager is not null && !managers.TryGetValue(manager, out managerId))
-            {
-                Issue("accountManager", $"no active user named '{manager}'");
-            }
-
-            records.Add([
-                code, name, kind ?? CustomerKind.Person, idNumber, row["industry"], row["region"], row["contactName"], phone,
-                row["address"], rating, organisation?.Id ?? 0, organisation?.Path ?? "/", managerId, now,
-            ]);
         }
 
         if (issues.Count > 0)
         {
-            return ImportResult.Refused(issues);
+            return ImportResult.Refused([.. issues.OrderBy(i => i.Row)]);
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var connection = db.Database.GetDbConnection();
-        var written = await BulkWriter.InsertAsync(connection, transaction.GetDbTransaction(), "customers", Columns, records, cancellationToken);
+        var written = await BulkWriter.InsertAsync(db.Database.GetDbConnection(), transaction.GetDbTransaction(), "customers", Columns, records, cancellationToken);
         db.Audit(AuditAction.Created, "CustomerImport", null, string.Create(CultureInfo.InvariantCulture, $"{written} customers imported from {source}"));
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return new ImportResult(written, []);
     }
-
-    [GeneratedRegex(@"^0\d{2,3}-?\d{7,8}$")]
-    private static partial Regex Landline();
 }

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using PostLoan.Domain.Common;
 using PostLoan.Domain.Ledger.Customers;
+using PostLoan.Infrastructure.Ledger.Customers;
 using PostLoan.Infrastructure.Persistence;
 using PostLoan.Web.Common;
 
@@ -22,6 +23,18 @@ public static class LedgerApi
                 ? TypedResults.Ok(CustomerDetail.From(access.Value!))
                 : ProblemResults.From(access, $"customer {id}");
         });
+        customers.MapPost("/", async Task<Results<Created<CustomerDetail>, ProblemHttpResult>> (CustomerInput input, CustomerService service, CancellationToken ct) =>
+        {
+            var result = await service.CreateAsync(input, ct);
+            return result.IsSuccess
+                ? TypedResults.Created($"/api/customers/{result.Value!.Id}", CustomerDetail.From(result.Value))
+                : ProblemResults.From(result.Error!);
+        }).RequireAuthorization(Policies.CustomerMaintenance);
+        customers.MapPut("/{id:int}", async Task<Results<Ok<CustomerDetail>, ProblemHttpResult>> (int id, CustomerInput input, CustomerService service, CancellationToken ct) =>
+        {
+            var result = await service.UpdateAsync(id, input, ct);
+            return result.IsSuccess ? TypedResults.Ok(CustomerDetail.From(result.Value!)) : ProblemResults.From(result.Error!);
+        }).RequireAuthorization(Policies.CustomerMaintenance);
     }
 }
 
