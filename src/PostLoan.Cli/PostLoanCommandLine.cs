@@ -33,6 +33,8 @@ public static class PostLoanCommandLine
         root.Subcommands.Add(UserCommand());
         root.Subcommands.Add(ImportCommand.Build());
         root.Subcommands.Add(ImportCommand.Calendar());
+        root.Subcommands.Add(LoanToolsCommand.Schedule());
+        root.Subcommands.Add(LoanToolsCommand.Simulate());
         return root;
     }
 
