@@ -85,8 +85,8 @@ public static class LoanToolsCommand
         try
         {
             var terms = ParseTerms(Number(loan, "principal", "loan.principal"), Number(loan, "annualRate", "loan.annualRate"),
-                (int)Number(loan, "termMonths", "loan.termMonths"), Text(loan, "method", "loan.method"), Text(loan, "disbursementDate", "loan.disbursementDate"),
-                loan["interestFrequency"]?.GetValue<string>(), "loan.");
+                Integer(loan, "termMonths", "loan.termMonths"), Text(loan, "method", "loan.method"), Text(loan, "disbursementDate", "loan.disbursementDate"),
+                loan["interestFrequency"] is null ? null : Text(loan, "interestFrequency", "loan.interestFrequency"), "loan.");
             if (!terms.IsSuccess)
             {
                 return terms.Error!;
@@ -94,7 +94,7 @@ public static class LoanToolsCommand
 
             var rules = new ServicingRules(
                 loan["penaltyMarkup"] is null ? 0.5m : Number(loan, "penaltyMarkup", "loan.penaltyMarkup"),
-                loan["graceDays"] is null ? 0 : (int)Number(loan, "graceDays", "loan.graceDays"));
+                loan["graceDays"] is null ? 0 : Integer(loan, "graceDays", "loan.graceDays"));
             var payments = new List<ScenarioPayment>();
             if (scenario["payments"] is JsonArray array)
             {
@@ -174,6 +174,12 @@ public static class LoanToolsCommand
             return date.Error!;
         }
 
+        if (date.Value.Year is < 1900 or > 2999)
+        {
+            // Keeps every due date (up to 600 months later) inside the calendar instead of failing with an exception.
+            return Error.Validation(Field(prefix == "--" ? "start" : "disbursementDate"), "must be a date between 1900 and 2999");
+        }
+
         var terms = new LoanTerms(principal, rate, term, parsedMethod, date.Value, parsedFrequency);
         if (terms.Validate() is { } invalid)
         {
@@ -207,6 +213,14 @@ public static class LoanToolsCommand
         {
             throw new ScenarioException(Error.Validation(field, "must be a number"));
         }
+    }
+
+    private static int Integer(JsonObject node, string name, string field)
+    {
+        var number = Number(node, name, field);
+        return number == decimal.Truncate(number) && number is >= int.MinValue and <= int.MaxValue
+            ? (int)number
+            : throw new ScenarioException(Error.Validation(field, "must be a whole number"));
     }
 
     private static string Text(JsonObject node, string name, string field) =>

@@ -35,6 +35,8 @@ public static class PostLoanCommandLine
         root.Subcommands.Add(ImportCommand.Calendar());
         root.Subcommands.Add(LoanToolsCommand.Schedule());
         root.Subcommands.Add(LoanToolsCommand.Simulate());
+        root.Subcommands.Add(EodCommand.Build());
+        root.Subcommands.Add(BenchCommand.Build());
         return root;
     }
 
@@ -65,7 +67,8 @@ public static class PostLoanCommandLine
     private static Command SeedDemoCommand()
     {
         var customers = new Option<int>("--customers-per-sub-branch") { Description = "Customers per sub-branch", DefaultValueFactory = _ => 8 };
-        var command = new Command("seed-demo", "Create the demo bank (deterministic): organisations, users of every role, customers") { customers };
+        var loans = new Option<int>("--loans") { Description = "Demo loans with 24 months of history", DefaultValueFactory = _ => DemoLoanSeeder.DefaultLoans };
+        var command = new Command("seed-demo", "Create the demo bank (deterministic): organisations, users of every role, customers, loans with history") { customers, loans };
         command.SetAction(async (result, cancellationToken) =>
         {
             var perSubBranch = result.GetValue(customers);
@@ -78,14 +81,23 @@ public static class PostLoanCommandLine
             await using var services = CliServices.Build();
             await using var scope = services.CreateAsyncScope();
             await scope.ServiceProvider.GetRequiredService<DatabaseMigrator>().MigrateAsync(cancellationToken);
+            var loanCount = result.GetValue(loans);
+            if (loanCount is < 0 or > 2_000_000)
+            {
+                Console.Error.WriteLine("--loans: must be between 0 and 2000000");
+                return 2;
+            }
+
             var bank = await scope.ServiceProvider.GetRequiredService<DemoBankSeeder>().SeedAsync(perSubBranch, cancellationToken);
+            var written = await scope.ServiceProvider.GetRequiredService<DemoLoanSeeder>().SeedAsync(loanCount, cancellationToken);
             if (bank is null)
             {
-                Console.WriteLine("The demo bank exists already; nothing was changed.");
+                Console.WriteLine(written > 0 ? $"The demo bank exists already; added {written} demo loans." : "The demo bank and its loans exist already; nothing was changed.");
                 return 0;
             }
 
             PrintLogins(bank);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Demo loans: {written} with up to 24 months of history; today is the open business date."));
             return 0;
         });
         return command;

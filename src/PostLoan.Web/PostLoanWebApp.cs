@@ -15,6 +15,7 @@ using PostLoan.Cli;
 using PostLoan.Infrastructure;
 using PostLoan.Infrastructure.Demo;
 using PostLoan.Infrastructure.Identity;
+using PostLoan.Infrastructure.Ledger.Close;
 using PostLoan.Infrastructure.Persistence;
 using PostLoan.Web.Common;
 using PostLoan.Web.Components;
@@ -55,6 +56,7 @@ public static class PostLoanWebApp
         services.AddScoped<ICurrentUser>(sp => sp.GetRequiredService<ClaimsCurrentUser>());
         services.AddScoped<CircuitHandler, CurrentUserCircuitHandler>();
         services.AddPostLoanCore(builder.Configuration).AddSignInManager();
+        services.AddNightlyClose(builder.Configuration);
         services.AddScoped<SignInService>();
 
         services.AddAuthentication(options =>
@@ -133,6 +135,7 @@ public static class PostLoanWebApp
         api.MapAccountApi();
         api.MapAdministrationApi();
         api.MapLedgerApi();
+        api.MapLoanApi();
         api.MapImportApi();
 
         app.MapAccountEndpoints();
@@ -169,6 +172,12 @@ public static class PostLoanWebApp
             // Seeding acts as the system, not as an anonymous web user.
             scope.ServiceProvider.GetRequiredService<ClaimsCurrentUser>().ActAsSystem();
             var bank = await scope.ServiceProvider.GetRequiredService<DemoBankSeeder>().SeedAsync(cancellationToken: cancellationToken);
+            var loans = await scope.ServiceProvider.GetRequiredService<DemoLoanSeeder>().SeedAsync(DemoLoanSeeder.DefaultLoans, cancellationToken);
+            if (loans > 0)
+            {
+                Console.WriteLine($"Demo loans: {loans} with up to 24 months of history.");
+            }
+
             if (bank is not null)
             {
                 PostLoanCommandLine.PrintLogins(bank);

@@ -1,4 +1,5 @@
 using PostLoan.Domain.Administration;
+using PostLoan.Domain.Ledger.Loans;
 
 namespace PostLoan.Infrastructure.Administration;
 
@@ -23,6 +24,17 @@ public static class ReferenceData
         Parameter("collection.maxUnansweredCallsPerDay", "6", "每日未接通呼叫上限 · unanswered calls a day to one number", "Collection", SystemParameterType.Integer),
         Parameter("inspection.firstWithinMonths", "1", "首次检查期限 (月) · first inspection after disbursement", "Inspection", SystemParameterType.Integer),
         Parameter("monitoring.offlineAfterMinutes", "30", "设备离线判定 (分钟) · device offline after silence", "Monitoring", SystemParameterType.Integer),
+    ];
+
+    /// <summary>Standard loan products, one per repayment method; lenders add their own.</summary>
+    public static readonly IReadOnlyList<LoanProduct> Products =
+    [
+        new() { Code = "EQI", Name = "等额本息经营贷 · equal-installment business loan", Method = RepaymentMethod.EqualInstallment },
+        new() { Code = "EQP", Name = "等额本金消费贷 · equal-principal consumer loan", Method = RepaymentMethod.EqualPrincipal },
+        new() { Code = "IOM", Name = "按月付息到期还本流动资金贷 · monthly-interest working-capital loan", Method = RepaymentMethod.InterestOnly },
+        new() { Code = "IOQ", Name = "按季付息到期还本流动资金贷 · quarterly-interest working-capital loan", Method = RepaymentMethod.InterestOnly, InterestFrequency = InterestFrequency.Quarterly },
+        new() { Code = "BUL", Name = "利随本清短期贷 · bullet short-term loan", Method = RepaymentMethod.Bullet },
+        new() { Code = "REV", Name = "随借随还循环贷 · revolving line", Method = RepaymentMethod.Revolving },
     ];
 
     private static SystemParameter Parameter(string key, string value, string description, string module, SystemParameterType type) =>

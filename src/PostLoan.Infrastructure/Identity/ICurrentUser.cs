@@ -27,3 +27,9 @@ public sealed class SystemUser : ICurrentUser
 
     public DataScope Scope => DataScope.System;
 }
+
+/// <summary>A current user that background work (seeding, the nightly close) can switch to the system for its scope.</summary>
+public interface IActAsSystem
+{
+    void ActAsSystem();
+}

@@ -91,10 +91,17 @@ public static class BulkWriter
         Enum e => Convert.ToInt64(e, CultureInfo.InvariantCulture),
         DateTimeOffset instant => SqliteInstant.ConvertToProvider(instant)!,
         DateOnly date => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-        decimal amount => amount.ToString("0.0###########################", CultureInfo.InvariantCulture),
+        decimal amount => SqliteDecimal(amount),
         bool flag => flag ? 1L : 0L,
         _ => value,
     };
+
+    /// <summary>EF Core's SQLite text for a decimal ("0.0###…": no trailing zeros, at least one decimal), without a custom format string.</summary>
+    public static string SqliteDecimal(decimal amount)
+    {
+        var trimmed = amount / 1.0000000000000000000000000000m; // drops trailing zeros
+        return trimmed.Scale == 0 ? trimmed.ToString(CultureInfo.InvariantCulture) + ".0" : trimmed.ToString(CultureInfo.InvariantCulture);
+    }
 
     private static NpgsqlDbType PostgresType(Type type)
     {

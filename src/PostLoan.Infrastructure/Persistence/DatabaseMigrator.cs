@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using PostLoan.Domain.Administration;
+using PostLoan.Domain.Ledger.Loans;
 using PostLoan.Infrastructure.Administration;
 
 namespace PostLoan.Infrastructure.Persistence;
@@ -14,6 +15,12 @@ public sealed class DatabaseMigrator(DatabaseOptions database, PostLoanDbContext
         database.EnsureStorageDirectory();
         var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
         await db.Database.MigrateAsync(cancellationToken);
+        if (database.Provider == DatabaseProvider.Sqlite)
+        {
+            // Write-ahead logging: pages read while the daily close writes, and commits are cheaper. Kept in the file.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        }
+
         if (pending.Count > 0)
         {
             logger.LogInformation("Applied {Count} migration(s) on {Provider}: {Migrations}", pending.Count, database.Provider, string.Join(", ", pending));
@@ -37,6 +44,16 @@ public sealed class DatabaseMigrator(DatabaseOptions database, PostLoanDbContext
                 Description = parameter.Description,
                 Module = parameter.Module,
                 Type = parameter.Type,
+            });
+        }
+
+        var products = await db.LoanProducts.Select(p => p.Code).ToListAsync(cancellationToken);
+        foreach (var product in ReferenceData.Products.Where(p => !products.Contains(p.Code)))
+        {
+            db.LoanProducts.Add(new LoanProduct
+            {
+                Code = product.Code, Name = product.Name, Method = product.Method, InterestFrequency = product.InterestFrequency,
+                PenaltyMarkup = product.PenaltyMarkup, GraceDays = product.GraceDays, AllocationOrder = product.AllocationOrder,
             });
         }
 

@@ -7,6 +7,7 @@ using Microsoft.EntityFrameworkCore.ChangeTracking;
 using PostLoan.Domain.Administration;
 using PostLoan.Domain.Ledger.Calendar;
 using PostLoan.Domain.Ledger.Customers;
+using PostLoan.Domain.Ledger.Loans;
 using PostLoan.Infrastructure.Identity;
 
 namespace PostLoan.Infrastructure.Persistence;
@@ -47,6 +48,26 @@ public abstract class PostLoanDbContext : IdentityDbContext<ApplicationUser>
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
 
     public DbSet<CalendarDay> CalendarDays => Set<CalendarDay>();
+
+    public DbSet<LoanProduct> LoanProducts => Set<LoanProduct>();
+
+    public DbSet<Loan> Loans => Set<Loan>();
+
+    public DbSet<InstallmentRecord> Installments => Set<InstallmentRecord>();
+
+    public DbSet<LoanPositionRecord> LoanPositions => Set<LoanPositionRecord>();
+
+    public DbSet<LoanSnapshot> LoanSnapshots => Set<LoanSnapshot>();
+
+    public DbSet<LoanTransaction> LoanTransactions => Set<LoanTransaction>();
+
+    public DbSet<LedgerEvent> LedgerEvents => Set<LedgerEvent>();
+
+    public DbSet<JournalEntry> JournalEntries => Set<JournalEntry>();
+
+    public DbSet<CloseRun> CloseRuns => Set<CloseRun>();
+
+    public DbSet<CloseChunk> CloseChunks => Set<CloseChunk>();
 
     /// <summary>The user whose scope filters this context's queries.</summary>
     public ICurrentUser CurrentUser => _currentUser;
@@ -124,6 +145,8 @@ public abstract class PostLoanDbContext : IdentityDbContext<ApplicationUser>
             b.Property(d => d.Name).HasMaxLength(50);
         });
 
+        ConfigureLedger(builder);
+
         builder.Entity<ApiToken>(b =>
         {
             b.ToTable("api_tokens");
@@ -131,6 +154,109 @@ public abstract class PostLoanDbContext : IdentityDbContext<ApplicationUser>
             b.Property(t => t.Prefix).HasMaxLength(16);
             b.HasIndex(t => t.SecretHash).IsUnique();
             b.HasIndex(t => t.UserId);
+        });
+    }
+
+    private void ConfigureLedger(ModelBuilder builder)
+    {
+        builder.Entity<LoanProduct>(b =>
+        {
+            b.ToTable("loan_products");
+            b.Property(p => p.Code).HasMaxLength(32);
+            b.Property(p => p.Name).HasMaxLength(100);
+            b.HasIndex(p => p.Code).IsUnique();
+        });
+
+        builder.Entity<Loan>(b =>
+        {
+            b.ToTable("loans");
+            b.Property(l => l.Code).HasMaxLength(40);
+            b.Property(l => l.ContractNumber).HasMaxLength(40);
+            b.Property(l => l.Currency).HasMaxLength(3);
+            b.Property(l => l.Purpose).HasMaxLength(200);
+            b.Property(l => l.OrganisationPath).HasMaxLength(200);
+            b.Ignore(l => l.Terms);
+            b.Ignore(l => l.Rules);
+            b.HasIndex(l => l.Code).IsUnique();
+            b.HasIndex(l => l.CustomerId);
+            b.HasIndex(l => l.OrganisationPath);
+            b.HasIndex(l => l.AccountManagerId);
+            b.HasOne<Customer>().WithMany().HasForeignKey(l => l.CustomerId).OnDelete(DeleteBehavior.Restrict);
+            b.HasOne<LoanProduct>().WithMany().HasForeignKey(l => l.ProductId).OnDelete(DeleteBehavior.Restrict);
+            b.HasOne<Organisation>().WithMany().HasForeignKey(l => l.OrganisationId).OnDelete(DeleteBehavior.Restrict);
+            // Same scope as the customer: organisation subtree, own customers for account managers, own company for enterprise users.
+            b.HasQueryFilter(l => ScopeIsSystem
+                || (l.OrganisationPath.StartsWith(ScopePath)
+                    && (ScopeAccountManagerId == null || l.AccountManagerId == ScopeAccountManagerId)
+                    && (ScopeCustomerId == null || l.CustomerId == ScopeCustomerId)));
+        });
+
+        builder.Entity<InstallmentRecord>(b =>
+        {
+            b.ToTable("installments");
+            b.HasKey(i => new { i.LoanId, i.Period });
+            b.HasIndex(i => i.DueDate);
+            b.HasOne<Loan>().WithMany().HasForeignKey(i => i.LoanId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<LoanPositionRecord>(b =>
+        {
+            b.ToTable("loan_positions");
+            b.HasKey(p => p.LoanId);
+            b.Property(p => p.LoanId).ValueGeneratedNever();
+            b.HasIndex(p => new { p.Status, p.DaysPastDue });
+            b.HasOne<Loan>().WithOne().HasForeignKey<LoanPositionRecord>(p => p.LoanId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<LoanSnapshot>(b =>
+        {
+            b.ToTable("loan_snapshots");
+            b.HasKey(p => new { p.Date, p.LoanId });
+            b.HasIndex(p => new { p.LoanId, p.Date });
+        });
+
+        builder.Entity<LoanTransaction>(b =>
+        {
+            b.ToTable("loan_transactions");
+            b.Property(t => t.Channel).HasMaxLength(20);
+            b.Property(t => t.Reference).HasMaxLength(64);
+            b.Property(t => t.PostedBy).HasMaxLength(64);
+            b.HasIndex(t => new { t.LoanId, t.ValueDate });
+            b.HasIndex(t => new { t.LoanId, t.Reference }).IsUnique();
+            b.HasOne<Loan>().WithMany().HasForeignKey(t => t.LoanId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<LedgerEvent>(b =>
+        {
+            b.ToTable("ledger_events");
+            b.Property(e => e.Reason).HasMaxLength(500);
+            b.Property(e => e.Approver).HasMaxLength(64);
+            b.Property(e => e.RecordedBy).HasMaxLength(64);
+            b.HasIndex(e => new { e.LoanId, e.EffectiveDate });
+            b.HasOne<Loan>().WithMany().HasForeignKey(e => e.LoanId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<JournalEntry>(b =>
+        {
+            b.ToTable("journal_entries");
+            b.Property(j => j.Kind).HasMaxLength(40);
+            b.Property(j => j.DebitAccount).HasMaxLength(40);
+            b.Property(j => j.CreditAccount).HasMaxLength(40);
+            b.HasIndex(j => new { j.LoanId, j.Date });
+            b.HasIndex(j => j.Date);
+        });
+
+        builder.Entity<CloseRun>(b =>
+        {
+            b.ToTable("close_runs");
+            b.HasKey(r => r.Date);
+            b.Property(r => r.StartedBy).HasMaxLength(64);
+        });
+
+        builder.Entity<CloseChunk>(b =>
+        {
+            b.ToTable("close_chunks");
+            b.HasKey(c => new { c.Date, c.Number });
         });
     }
 

@@ -8,7 +8,7 @@ namespace PostLoan.Web.Identity;
 /// The current user of an HTTP request or a Blazor circuit, from the authenticated principal's claims.
 /// In a circuit the principal is set by <see cref="CurrentUserCircuitHandler"/>; otherwise it is the request's user.
 /// </summary>
-public sealed class ClaimsCurrentUser(IHttpContextAccessor httpContextAccessor) : ICurrentUser
+public sealed class ClaimsCurrentUser(IHttpContextAccessor httpContextAccessor) : ICurrentUser, IActAsSystem
 {
     private ClaimsPrincipal? _principal;
     private bool _system;

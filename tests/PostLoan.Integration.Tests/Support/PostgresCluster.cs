@@ -1,115 +1,22 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
-using Npgsql;
+using PostLoan.Infrastructure.Persistence;
 
 namespace PostLoan.Integration.Tests.Support;
 
-/// <summary>
-/// A throwaway PostgreSQL cluster on a free loopback port, started once per test run from the server binaries on
-/// the machine (initdb, pg_ctl). PostgreSQL refuses to run as root, so as root the cluster runs as the
-/// <c>postgres</c> (or <c>nobody</c>) user. Each test class asks for its own database.
-/// </summary>
+/// <summary>The test run's throwaway PostgreSQL cluster (<see cref="ThrowawayPostgres"/>); each test class asks for its own database.</summary>
 public sealed class PostgresCluster : IAsyncLifetime
 {
-    private string _directory = string.Empty;
-    private string? _runAs;
-    private string _binaries = string.Empty;
+    private readonly ThrowawayPostgres _cluster = new();
 
-    public int Port { get; private set; }
+    public int Port => _cluster.Port;
 
-    public async Task InitializeAsync()
-    {
-        _binaries = FindBinaries();
-        _directory = Path.Combine(Path.GetTempPath(), "postloan-pg-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(_directory);
-        if (Environment.UserName == "root")
-        {
-            _runAs = Run("id", "-u postgres", throwOnError: false).ExitCode == 0 ? "postgres" : "nobody";
-            Run("chown", $"-R {_runAs} {_directory}");
-        }
-
-        Port = FreePort();
-        var data = Path.Combine(_directory, "data");
-        RunPg("initdb", $"-D {data} -U postloan --auth=trust -E UTF8 --locale=C.UTF-8 --no-sync");
-        RunPg("pg_ctl", $"-D {data} -l {Path.Combine(_directory, "server.log")} -w -t 60 " +
-            $"-o \"-p {Port} -k {_directory} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200\" start");
-        await using var connection = new NpgsqlConnection(ConnectionString("postgres"));
-        await connection.OpenAsync();
-    }
+    public Task InitializeAsync() => _cluster.StartAsync();
 
     /// <summary>Creates an empty database and returns its connection string.</summary>
-    public async Task<string> CreateDatabaseAsync()
-    {
-        var name = "postloan_" + Guid.NewGuid().ToString("N")[..12];
-        await using var connection = new NpgsqlConnection(ConnectionString("postgres"));
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
-        await command.ExecuteNonQueryAsync();
-        return ConnectionString(name);
-    }
+    public Task<string> CreateDatabaseAsync() => _cluster.CreateDatabaseAsync();
 
-    public string ConnectionString(string database) =>
-        $"Host=127.0.0.1;Port={Port};Username=postloan;Database={database};Pooling=true;Include Error Detail=true";
+    public string ConnectionString(string database) => _cluster.ConnectionString(database);
 
-    public Task DisposeAsync()
-    {
-        NpgsqlConnection.ClearAllPools();
-        if (Directory.Exists(Path.Combine(_directory, "data")))
-        {
-            RunPg("pg_ctl", $"-D {Path.Combine(_directory, "data")} -m immediate -w stop", throwOnError: false);
-        }
-
-        try
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A cluster directory left in /tmp is harmless.
-        }
-
-        return Task.CompletedTask;
-    }
-
-    private (int ExitCode, string Output) RunPg(string tool, string arguments, bool throwOnError = true)
-    {
-        var executable = Path.Combine(_binaries, tool);
-        return _runAs is null
-            ? Run(executable, arguments, throwOnError)
-            : Run("runuser", $"-u {_runAs} -- {executable} {arguments}", throwOnError);
-    }
-
-    private static (int ExitCode, string Output) Run(string file, string arguments, bool throwOnError = true)
-    {
-        var info = new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = "/" };
-        using var process = Process.Start(info) ?? throw new InvalidOperationException($"cannot start {file}");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        process.WaitForExit();
-        var output = stdout.Result + stderr.Result;
-        if (throwOnError && process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{file} {arguments} failed ({process.ExitCode}): {output}");
-        }
-
-        return (process.ExitCode, output);
-    }
-
-    private static string FindBinaries()
-    {
-        var candidates = (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(':')
-            .Concat(Directory.Exists("/usr/lib/postgresql") ? Directory.GetDirectories("/usr/lib/postgresql").OrderDescending().Select(d => Path.Combine(d, "bin")) : []);
-        return candidates.FirstOrDefault(d => File.Exists(Path.Combine(d, "initdb")) && File.Exists(Path.Combine(d, "pg_ctl")))
-            ?? throw new InvalidOperationException("PostgreSQL server binaries (initdb, pg_ctl) were not found on PATH or under /usr/lib/postgresql; install postgresql.");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    public Task DisposeAsync() => _cluster.DisposeAsync().AsTask();
 }
 
 /// <summary>Test classes that need PostgreSQL share one cluster.</summary>

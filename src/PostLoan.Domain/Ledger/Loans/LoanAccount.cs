@@ -205,6 +205,9 @@ public sealed class LoanAccount
             return Error.Validation("amount", $"a payoff on {date:yyyy-MM-dd} is exactly {payoff:0.00}");
         }
 
+        // A refused part prepayment must leave the loan as it was: keep what the allocation below changes.
+        var savedPosition = _position;
+        var savedPaid = _installments.Select(i => (i.PrincipalPaid, i.InterestPaid)).ToArray();
         var remaining = amount;
         var penalty = Take(ref remaining, _position.PenaltyUnpaid);
         _position.PenaltyPaid += penalty;
@@ -266,6 +269,12 @@ public sealed class LoanAccount
                 var prepaid = PrepayPrincipal(date, remaining, mode);
                 if (!prepaid.IsSuccess)
                 {
+                    _position = savedPosition;
+                    for (var i = 0; i < savedPaid.Length; i++)
+                    {
+                        (_installments[i].PrincipalPaid, _installments[i].InterestPaid) = savedPaid[i];
+                    }
+
                     return prepaid.Error!;
                 }
 
@@ -349,6 +358,11 @@ public sealed class LoanAccount
             return Error.Validation("effectiveDate", $"takes effect on the open business date {BusinessDate:yyyy-MM-dd}");
         }
 
+        if ((Terms with { AnnualRate = annualRate, TermMonths = termMonths }).Validate() is { } invalid)
+        {
+            return invalid;
+        }
+
         StartDay(date);
         var lastPaidOrDue = _installments.Where(i => i.DueDate <= date || !i.IsUntouched).Select(i => i.Period).DefaultIfEmpty(0).Max();
         var remainingPeriods = PeriodsOf(termMonths) - lastPaidOrDue;
@@ -393,6 +407,12 @@ public sealed class LoanAccount
         var afterPeriod = tail[0].Period - 1;
         var keepInstallment = mode == Reamortisation.ReduceTerm ? tail[0].Principal + (Terms.Method == RepaymentMethod.EqualInstallment ? tail[0].Interest : 0m) : (decimal?)null;
         ReplaceTail(afterPeriod, Rebuild(balance, afterPeriod, tail.Count, keepInstallment));
+        if (keepInstallment is not null && Terms.Method is RepaymentMethod.EqualInstallment or RepaymentMethod.EqualPrincipal)
+        {
+            // 缩期不减额 shortens the contract: its term (and so its maturity date) ends with the new last monthly period.
+            Terms = Terms with { TermMonths = _installments[^1].Period };
+        }
+
         return prepaid;
     }
 

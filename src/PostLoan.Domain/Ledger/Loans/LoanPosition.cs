@@ -77,6 +77,9 @@ public struct LoanPosition
     public decimal InterestBooked;
     /// <summary>Penalty and compound interest receivable as booked in the journal.</summary>
     public decimal ChargesBooked;
+    /// <summary>What the last daily close booked (kept so an administrator can reopen the date).</summary>
+    public decimal LastInterestAccrual;
+    public decimal LastChargesAccrual;
 
     public int DaysPastDue;
     public FiveLevelCategory Category;
@@ -208,6 +211,8 @@ public static class DailyCloseKernel
         }
 
         p.ClosedThrough = date;
+        p.LastInterestAccrual = 0m;
+        p.LastChargesAccrual = 0m;
         if (p.IsClosedOut)
         {
             return default;
@@ -224,6 +229,12 @@ public static class DailyCloseKernel
         p.InterestAccrued = p.BrokenPeriodInterest(date);
         p.DaysPastDue = p.OldestUnpaidDue == DateOnly.MinValue ? 0 : date.DayNumber - p.OldestUnpaidDue.DayNumber;
         var floor = DelinquencyRules.CategoryFloor(p.DaysPastDue);
+        if (p.Status == LoanStatus.Restructured && floor < FiveLevelCategory.SpecialMention)
+        {
+            // domain.md section 4: a restructured loan is at least 关注 (and so IFRS 9 stage 2, 关注 not by DPD).
+            floor = FiveLevelCategory.SpecialMention;
+        }
+
         p.Category = floor;
         p.Stage = DelinquencyRules.Stage(p.DaysPastDue, floor);
         if (p.PrincipalOutstanding == 0m && p.DueInterest == 0m && p.PenaltyUnpaid <= 0m && p.CompoundUnpaid <= 0m)
@@ -242,6 +253,8 @@ public static class DailyCloseKernel
         var effects = new CloseEffects(interestReceivable - p.InterestBooked, chargesReceivable - p.ChargesBooked);
         p.InterestBooked = interestReceivable;
         p.ChargesBooked = chargesReceivable;
+        p.LastInterestAccrual = effects.InterestAccrual;
+        p.LastChargesAccrual = effects.ChargesAccrual;
         return effects;
     }
 

@@ -39,6 +39,16 @@ public static class LoanSimulator
             return Error.Validation("loan.graceDays", "must be between 0 and 365");
         }
 
+        if (terms.DisbursementDate.Year is < 1900 or > 2999)
+        {
+            return Error.Validation("loan.disbursementDate", "must be a date between 1900 and 2999");
+        }
+
+        if (asOf.DayNumber - terms.MaturityDate.DayNumber > 100 * 366)
+        {
+            return Error.Validation("asOf", $"{asOf:yyyy-MM-dd} is more than 100 years after the maturity date {terms.MaturityDate:yyyy-MM-dd}");
+        }
+
         if (asOf < terms.DisbursementDate)
         {
             return Error.Validation("asOf", $"{asOf:yyyy-MM-dd} is before the disbursement date {terms.DisbursementDate:yyyy-MM-dd}");

@@ -412,6 +412,618 @@ namespace PostLoan.Infrastructure.Persistence.Migrations.Postgres
                     b.ToTable("customers", (string)null);
                 });
 
+            modelBuilder.Entity("PostLoan.Domain.Ledger.Loans.CloseChunk", b =>
+                {
+                    b.Property<DateOnly>("Date")
+                        .HasColumnType("date");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("CompletedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("FromLoanId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("LoansClosed")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("ToLoanId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Date", "Number");
+
+                    b.ToTable("close_chunks", (string)null);
+                });
+
+            modelBuilder.Entity("PostLoan.Domain.Ledger.Loans.CloseRun", b =>
+                {
+                    b.Property<DateOnly>("Date")
+                        .HasColumnType("date");
+
+                    b.Property<int>("ChunkCount")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("CompletedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("LoansClosed")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("StartedBy")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int>("State")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Date");
+
+                    b.ToTable("close_runs", (string)null);
+                });
+
+            modelBuilder.Entity("PostLoan.Domain.Ledger.Loans.InstallmentRecord", b =>
+                {
+                    b.Property<long>("LoanId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Period")
+                        .HasColumnType("integer");
+
+                    b.Property<DateOnly>("DueDate")
+                        .HasColumnType("date");
+
+                    b.Property<decimal>("Interest")
+                        .HasColumnType("numeric");
+
+                    b.Property<decimal>("InterestPaid")
+                        .HasColumnType("numeric");
+
+                    b.Property<decimal>("Principal")
+                        .HasColumnType("numeric");
+
+                    b.Property<decimal>("PrincipalPaid")
+                        .HasColumnType("numeric");
+
+                    b.HasKey("LoanId", "Period");
+
+                    b.HasIndex("DueDate");
+
+                    b.ToTable("installments", (string)null);
+                });
+
+            modelBuilder.Entity("PostLoan.Domain.Ledger.Loans.JournalEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<decimal>("Amount")
+                        .HasColumnType("numeric");
+
+                    b.Property<string>("CreditAccount")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<DateOnly>("Date")
+                        .HasColumnType("date");
+
+                    b.Property<string>("DebitAccount")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<long?>("LoanId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("OrganisationId")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Date");
+
+                    b.HasIndex("LoanId", "Date");
+
+                    b.ToTable("journal_entries", (string)null);
+                });
+
+            modelBuilder.Entity("PostLoan.Domain.Ledger.Loans.LedgerEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Approver")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Detail")
+                        .HasColumnType("text");
+
+                    b.Property<DateOnly>("EffectiveDate")
+                        .HasColumnType("date");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("LoanId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<DateTimeOffset>("RecordedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("RecordedBy")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("LoanId", "EffectiveDate");
+
+                    b.ToTable("ledger_events", (string)null);
+                });
+
+            modelBuilder.Entity("PostLoan.Domain.Ledger.Loans.Loan", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("AccountManagerId")
+                        .HasColumnType("text");
+
+                    b.Property<int>("AllocationOrder")
+                        .HasColumnType("integer");
+
+                    b.Property<decimal>("AnnualRate")
+                        .HasColumnType("numeric");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("ContractNumber")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)");
+
+                    b.Property<int>("CustomerId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateOnly>("DisbursementDate")
+                        .HasColumnType("date");
+
+                    b.Property<int>("GraceDays")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("GuaranteeMethod")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("InterestFrequency")
+                        .HasColumnType("integer");
+
+                    b.Property<DateOnly>("MaturityDate")
+                        .HasColumnType("date");
+
+                    b.Property<int>("Method")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("OrganisationId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("OrganisationPath")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<decimal>("PenaltyMarkup")
+                        .HasColumnType("numeric");
+
+                    b.Property<decimal>("Principal")
+                        .HasColumnType("numeric");
+
+                    b.Property<int>("ProductId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Purpose")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int>("TermMonths")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountManagerId");
+
+                    b.HasIndex("Code")
+                        .IsUnique();
+
+                    b.HasIndex("CustomerId");
+
+                    b.HasIndex("OrganisationId");
+
+                    b.HasIndex("OrganisationPath");
+
+                    b.HasIndex("ProductId");
+
+                    b.ToTable("loans", (string)null);
+                });
+
+            modelBuilder.Entity("PostLoan.Domain.Ledger.Loans.LoanPositionRecord", b =>
+                {
+                    b.Property<long>("LoanId")
+                        .HasColumnType("bigint");
+
+                    b.Property<decimal>("AnnualRate")
+                        .HasColumnType("numeric");
+
+                    b.Property<int>("Category")
+                        .HasColumnType("integer");
+
+                    b.Property<decimal>("ChargesBooked")
+                        .HasColumnType("numeric");
+
+                    b.Property<DateOnly>("ClosedThrough")
+                        .HasColumnType("date");
+
+                    b.Property<decimal>("CompoundAccrued")
+                        .HasColumnType("numeric");
+
+                    b.Property<decimal>("CompoundPaid")
+                        .HasColumnType("numeric");
+
+                    b.Property<decimal>("CompoundPending")
+                        .HasColumnType("numeric");
+
+                    b.Property<decimal>("CompoundUnpaid")
+                        .HasColumnType("numeric");
+
+                    b.Property<DateOnly>("Date")
+                        .HasColumnType("date");
+
+                    b.Property<int>("DaysPastDue")
+                        .HasColumnType("integer");
+
+                    b.Property<decimal>("DueInterest")
+                        .HasColumnType("numeric");
+
+                    b.Property<decimal>("DuePrincipal")
+                        .HasColumnType("numeric");
+
+                    b.Property<decimal>("DueTodayInterest")
+                        .HasColumnType("numeric");
+
+                    b.Property<decimal>("DueTodayPrincipal")
+                        .HasColumnType("numeric");
+
+                    b.Property<decimal>("InterestAccrued")
+                        .HasColumnType("numeric");
+
+                    b.Property<decimal>("InterestBooked")
+                        .HasColumnType("numeric");
+
+                    b.Property<decimal>("LastChargesAccrual")
+                        .HasColumnType("numeric");
+
+                    b.Property<DateOnly>("LastDueDate")
+                        .HasColumnType("date");
+
+                    b.Property<decimal>("LastInterestAccrual")
+                        .HasColumnType("numeric");
+
+                    b.Property<DateOnly?>("NextDueDate")
+                        .HasColumnType("date");
+
+                    b.Property<decimal>("NextInterest")
+                        .HasColumnType("numeric");
+
+                    b.Property<int>("NextPeriod")
+                        .HasColumnType("integer");
+
+                    b.Property<decimal>("NextPrincipal")
+                        .HasColumnType("numeric");
+
+                    b.Property<DateOnly?>("OldestUnpaidDue")
+                        .HasColumnType("date");
+
+                    b.Property<decimal>("OverdueInterest")
+                        .HasColumnType("numeric");
+
+                    b.Property<decimal>("OverduePrincipal")
+                        .HasColumnType("numeric");
+
+                    b.Property<decimal>("PenaltyAccrued")
+                        .HasColumnType("numeric");
+
+                    b.Property<decimal>("PenaltyPaid")
+                        .HasColumnType("numeric");
+
+                    b.Property<decimal>("PenaltyPending")
+                        .HasColumnType("numeric");
+
+                    b.Property<decimal>("PenaltyUnpaid")
+                        .HasColumnType("numeric");
+
+                    b.Property<decimal>("PrincipalNotDue")
+                        .HasColumnType("numeric");
+
+                    b.Property<decimal>("PrincipalOutstanding")
+                        .HasColumnType("numeric");
+
+                    b.Property<decimal>("RevolvingInterestExact")
+                        .HasColumnType("numeric");
+
+                    b.Property<int>("Stage")
+                        .HasColumnType("integer");
+
+                    b.Property<DateOnly>("StartedThrough")
+                        .HasColumnType("date");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("integer");
+
+                    b.HasKey("LoanId");
+
+                    b.HasIndex("Status", "DaysPastDue");
+
+                    b.ToTable("loan_positions", (string)null);
+                });
+
+            modelBuilder.Entity("PostLoan.Domain.Ledger.Loans.LoanProduct", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("boolean");
+
+                    b.Property<int>("AllocationOrder")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<int>("GraceDays")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("InterestFrequency")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Method")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<decimal>("PenaltyMarkup")
+                        .HasColumnType("numeric");
+
+                    b.Property<bool>("ShiftHolidays")
+                        .HasColumnType("boolean");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Code")
+                        .IsUnique();
+
+                    b.ToTable("loan_products", (string)null);
+                });
+
+            modelBuilder.Entity("PostLoan.Domain.Ledger.Loans.LoanSnapshot", b =>
+                {
+                    b.Property<DateOnly>("Date")
+                        .HasColumnType("date");
+
+                    b.Property<long>("LoanId")
+                        .HasColumnType("bigint");
+
+                    b.Property<decimal>("AnnualRate")
+                        .HasColumnType("numeric");
+
+                    b.Property<int>("Category")
+                        .HasColumnType("integer");
+
+                    b.Property<decimal>("ChargesBooked")
+                        .HasColumnType("numeric");
+
+                    b.Property<DateOnly>("ClosedThrough")
+                        .HasColumnType("date");
+
+                    b.Property<decimal>("CompoundAccrued")
+                        .HasColumnType("numeric");
+
+                    b.Property<decimal>("CompoundPaid")
+                        .HasColumnType("numeric");
+
+                    b.Property<decimal>("CompoundPending")
+                        .HasColumnType("numeric");
+
+                    b.Property<decimal>("CompoundUnpaid")
+                        .HasColumnType("numeric");
+
+                    b.Property<int>("DaysPastDue")
+                        .HasColumnType("integer");
+
+                    b.Property<decimal>("DueInterest")
+                        .HasColumnType("numeric");
+
+                    b.Property<decimal>("DuePrincipal")
+                        .HasColumnType("numeric");
+
+                    b.Property<decimal>("DueTodayInterest")
+                        .HasColumnType("numeric");
+
+                    b.Property<decimal>("DueTodayPrincipal")
+                        .HasColumnType("numeric");
+
+                    b.Property<decimal>("InterestAccrued")
+                        .HasColumnType("numeric");
+
+                    b.Property<decimal>("InterestBooked")
+                        .HasColumnType("numeric");
+
+                    b.Property<decimal>("LastChargesAccrual")
+                        .HasColumnType("numeric");
+
+                    b.Property<DateOnly>("LastDueDate")
+                        .HasColumnType("date");
+
+                    b.Property<decimal>("LastInterestAccrual")
+                        .HasColumnType("numeric");
+
+                    b.Property<DateOnly?>("NextDueDate")
+                        .HasColumnType("date");
+
+                    b.Property<decimal>("NextInterest")
+                        .HasColumnType("numeric");
+
+                    b.Property<int>("NextPeriod")
+                        .HasColumnType("integer");
+
+                    b.Property<decimal>("NextPrincipal")
+                        .HasColumnType("numeric");
+
+                    b.Property<DateOnly?>("OldestUnpaidDue")
+                        .HasColumnType("date");
+
+                    b.Property<decimal>("OverdueInterest")
+                        .HasColumnType("numeric");
+
+                    b.Property<decimal>("OverduePrincipal")
+                        .HasColumnType("numeric");
+
+                    b.Property<decimal>("PenaltyAccrued")
+                        .HasColumnType("numeric");
+
+                    b.Property<decimal>("PenaltyPaid")
+                        .HasColumnType("numeric");
+
+                    b.Property<decimal>("PenaltyPending")
+                        .HasColumnType("numeric");
+
+                    b.Property<decimal>("PenaltyUnpaid")
+                        .HasColumnType("numeric");
+
+                    b.Property<decimal>("PrincipalNotDue")
+                        .HasColumnType("numeric");
+
+                    b.Property<decimal>("PrincipalOutstanding")
+                        .HasColumnType("numeric");
+
+                    b.Property<decimal>("RevolvingInterestExact")
+                        .HasColumnType("numeric");
+
+                    b.Property<int>("Stage")
+                        .HasColumnType("integer");
+
+                    b.Property<DateOnly>("StartedThrough")
+                        .HasColumnType("date");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Date", "LoanId");
+
+                    b.HasIndex("LoanId", "Date");
+
+                    b.ToTable("loan_snapshots", (string)null);
+                });
+
+            modelBuilder.Entity("PostLoan.Domain.Ledger.Loans.LoanTransaction", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<decimal>("Amount")
+                        .HasColumnType("numeric");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<decimal>("Compound")
+                        .HasColumnType("numeric");
+
+                    b.Property<decimal>("Interest")
+                        .HasColumnType("numeric");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("LoanId")
+                        .HasColumnType("bigint");
+
+                    b.Property<decimal>("Penalty")
+                        .HasColumnType("numeric");
+
+                    b.Property<DateTimeOffset>("PostedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("PostedBy")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<decimal>("Principal")
+                        .HasColumnType("numeric");
+
+                    b.Property<string>("Reference")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateOnly>("ValueDate")
+                        .HasColumnType("date");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("LoanId", "Reference")
+                        .IsUnique();
+
+                    b.HasIndex("LoanId", "ValueDate");
+
+                    b.ToTable("loan_transactions", (string)null);
+                });
+
             modelBuilder.Entity("PostLoan.Infrastructure.Identity.ApplicationUser", b =>
                 {
                     b.Property<string>("Id")
@@ -552,6 +1164,63 @@ namespace PostLoan.Infrastructure.Persistence.Migrations.Postgres
                         .WithMany()
                         .HasForeignKey("OrganisationId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("PostLoan.Domain.Ledger.Loans.InstallmentRecord", b =>
+                {
+                    b.HasOne("PostLoan.Domain.Ledger.Loans.Loan", null)
+                        .WithMany()
+                        .HasForeignKey("LoanId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("PostLoan.Domain.Ledger.Loans.LedgerEvent", b =>
+                {
+                    b.HasOne("PostLoan.Domain.Ledger.Loans.Loan", null)
+                        .WithMany()
+                        .HasForeignKey("LoanId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("PostLoan.Domain.Ledger.Loans.Loan", b =>
+                {
+                    b.HasOne("PostLoan.Domain.Ledger.Customers.Customer", null)
+                        .WithMany()
+                        .HasForeignKey("CustomerId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("PostLoan.Domain.Administration.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("PostLoan.Domain.Ledger.Loans.LoanProduct", null)
+                        .WithMany()
+                        .HasForeignKey("ProductId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("PostLoan.Domain.Ledger.Loans.LoanPositionRecord", b =>
+                {
+                    b.HasOne("PostLoan.Domain.Ledger.Loans.Loan", null)
+                        .WithOne()
+                        .HasForeignKey("PostLoan.Domain.Ledger.Loans.LoanPositionRecord", "LoanId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("PostLoan.Domain.Ledger.Loans.LoanTransaction", b =>
+                {
+                    b.HasOne("PostLoan.Domain.Ledger.Loans.Loan", null)
+                        .WithMany()
+                        .HasForeignKey("LoanId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 #pragma warning restore 612, 618

@@ -395,6 +395,608 @@ namespace PostLoan.Infrastructure.Persistence.Migrations.Sqlite
                     b.ToTable("customers", (string)null);
                 });
 
+            modelBuilder.Entity("PostLoan.Domain.Ledger.Loans.CloseChunk", b =>
+                {
+                    b.Property<DateOnly>("Date")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("CompletedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("FromLoanId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("LoansClosed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ToLoanId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Date", "Number");
+
+                    b.ToTable("close_chunks", (string)null);
+                });
+
+            modelBuilder.Entity("PostLoan.Domain.Ledger.Loans.CloseRun", b =>
+                {
+                    b.Property<DateOnly>("Date")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ChunkCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("CompletedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LoansClosed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("StartedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("StartedBy")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("State")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Date");
+
+                    b.ToTable("close_runs", (string)null);
+                });
+
+            modelBuilder.Entity("PostLoan.Domain.Ledger.Loans.InstallmentRecord", b =>
+                {
+                    b.Property<long>("LoanId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Period")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("DueDate")
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal>("Interest")
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal>("InterestPaid")
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal>("Principal")
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal>("PrincipalPaid")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("LoanId", "Period");
+
+                    b.HasIndex("DueDate");
+
+                    b.ToTable("installments", (string)null);
+                });
+
+            modelBuilder.Entity("PostLoan.Domain.Ledger.Loans.JournalEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<decimal>("Amount")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreditAccount")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("Date")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DebitAccount")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LoanId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("OrganisationId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Date");
+
+                    b.HasIndex("LoanId", "Date");
+
+                    b.ToTable("journal_entries", (string)null);
+                });
+
+            modelBuilder.Entity("PostLoan.Domain.Ledger.Loans.LedgerEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Approver")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Detail")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("EffectiveDate")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LoanId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("RecordedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RecordedBy")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("LoanId", "EffectiveDate");
+
+                    b.ToTable("ledger_events", (string)null);
+                });
+
+            modelBuilder.Entity("PostLoan.Domain.Ledger.Loans.Loan", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AccountManagerId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("AllocationOrder")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<decimal>("AnnualRate")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ContractNumber")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("CustomerId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("DisbursementDate")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("GraceDays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("GuaranteeMethod")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("InterestFrequency")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("MaturityDate")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Method")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("OrganisationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("OrganisationPath")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal>("PenaltyMarkup")
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal>("Principal")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ProductId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Purpose")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("TermMonths")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountManagerId");
+
+                    b.HasIndex("Code")
+                        .IsUnique();
+
+                    b.HasIndex("CustomerId");
+
+                    b.HasIndex("OrganisationId");
+
+                    b.HasIndex("OrganisationPath");
+
+                    b.HasIndex("ProductId");
+
+                    b.ToTable("loans", (string)null);
+                });
+
+            modelBuilder.Entity("PostLoan.Domain.Ledger.Loans.LoanPositionRecord", b =>
+                {
+                    b.Property<long>("LoanId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<decimal>("AnnualRate")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Category")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ChargesBooked")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("ClosedThrough")
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal>("CompoundAccrued")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CompoundPaid")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<decimal>("CompoundPending")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CompoundUnpaid")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("Date")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("DaysPastDue")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("DueInterest")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("DuePrincipal")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("DueTodayInterest")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("DueTodayPrincipal")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("InterestAccrued")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("InterestBooked")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LastChargesAccrual")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("LastDueDate")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("LastInterestAccrual")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly?>("NextDueDate")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("NextInterest")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("NextPeriod")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("NextPrincipal")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly?>("OldestUnpaidDue")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("OverdueInterest")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("OverduePrincipal")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<decimal>("PenaltyAccrued")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("PenaltyPaid")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<decimal>("PenaltyPending")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("PenaltyUnpaid")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("PrincipalNotDue")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("PrincipalOutstanding")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<decimal>("RevolvingInterestExact")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Stage")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("StartedThrough")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("LoanId");
+
+                    b.HasIndex("Status", "DaysPastDue");
+
+                    b.ToTable("loan_positions", (string)null);
+                });
+
+            modelBuilder.Entity("PostLoan.Domain.Ledger.Loans.LoanProduct", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("AllocationOrder")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("GraceDays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("InterestFrequency")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Method")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal>("PenaltyMarkup")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("ShiftHolidays")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Code")
+                        .IsUnique();
+
+                    b.ToTable("loan_products", (string)null);
+                });
+
+            modelBuilder.Entity("PostLoan.Domain.Ledger.Loans.LoanSnapshot", b =>
+                {
+                    b.Property<DateOnly>("Date")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("LoanId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<decimal>("AnnualRate")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Category")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ChargesBooked")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("ClosedThrough")
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal>("CompoundAccrued")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CompoundPaid")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<decimal>("CompoundPending")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CompoundUnpaid")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("DaysPastDue")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("DueInterest")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("DuePrincipal")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("DueTodayInterest")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("DueTodayPrincipal")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("InterestAccrued")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("InterestBooked")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LastChargesAccrual")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("LastDueDate")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("LastInterestAccrual")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly?>("NextDueDate")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("NextInterest")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("NextPeriod")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("NextPrincipal")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly?>("OldestUnpaidDue")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("OverdueInterest")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("OverduePrincipal")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<decimal>("PenaltyAccrued")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("PenaltyPaid")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<decimal>("PenaltyPending")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("PenaltyUnpaid")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("PrincipalNotDue")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("PrincipalOutstanding")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<decimal>("RevolvingInterestExact")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Stage")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("StartedThrough")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Date", "LoanId");
+
+                    b.HasIndex("LoanId", "Date");
+
+                    b.ToTable("loan_snapshots", (string)null);
+                });
+
+            modelBuilder.Entity("PostLoan.Domain.Ledger.Loans.LoanTransaction", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<decimal>("Amount")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal>("Compound")
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal>("Interest")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LoanId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<decimal>("Penalty")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("PostedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PostedBy")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal>("Principal")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reference")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("ValueDate")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("LoanId", "Reference")
+                        .IsUnique();
+
+                    b.HasIndex("LoanId", "ValueDate");
+
+                    b.ToTable("loan_transactions", (string)null);
+                });
+
             modelBuilder.Entity("PostLoan.Infrastructure.Identity.ApplicationUser", b =>
                 {
                     b.Property<string>("Id")
@@ -535,6 +1137,63 @@ namespace PostLoan.Infrastructure.Persistence.Migrations.Sqlite
                         .WithMany()
                         .HasForeignKey("OrganisationId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("PostLoan.Domain.Ledger.Loans.InstallmentRecord", b =>
+                {
+                    b.HasOne("PostLoan.Domain.Ledger.Loans.Loan", null)
+                        .WithMany()
+                        .HasForeignKey("LoanId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("PostLoan.Domain.Ledger.Loans.LedgerEvent", b =>
+                {
+                    b.HasOne("PostLoan.Domain.Ledger.Loans.Loan", null)
+                        .WithMany()
+                        .HasForeignKey("LoanId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("PostLoan.Domain.Ledger.Loans.Loan", b =>
+                {
+                    b.HasOne("PostLoan.Domain.Ledger.Customers.Customer", null)
+                        .WithMany()
+                        .HasForeignKey("CustomerId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("PostLoan.Domain.Administration.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("PostLoan.Domain.Ledger.Loans.LoanProduct", null)
+                        .WithMany()
+                        .HasForeignKey("ProductId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("PostLoan.Domain.Ledger.Loans.LoanPositionRecord", b =>
+                {
+                    b.HasOne("PostLoan.Domain.Ledger.Loans.Loan", null)
+                        .WithOne()
+                        .HasForeignKey("PostLoan.Domain.Ledger.Loans.LoanPositionRecord", "LoanId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("PostLoan.Domain.Ledger.Loans.LoanTransaction", b =>
+                {
+                    b.HasOne("PostLoan.Domain.Ledger.Loans.Loan", null)
+                        .WithMany()
+                        .HasForeignKey("LoanId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 #pragma warning restore 612, 618

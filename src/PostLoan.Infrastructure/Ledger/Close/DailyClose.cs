@@ -1,0 +1,392 @@
+using System.Data.Common;
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using PostLoan.Domain.Administration;
+using PostLoan.Domain.Common;
+using PostLoan.Domain.Ledger.Loans;
+using PostLoan.Infrastructure.Persistence;
+
+namespace PostLoan.Infrastructure.Ledger.Close;
+
+/// <summary>What a daily close did.</summary>
+public sealed record CloseSummary(DateOnly Date, bool AlreadyClosed, long LoansClosed, int Chunks, TimeSpan Elapsed, TimeSpan ComputeTime);
+
+/// <summary>
+/// The daily close (日终批处理) of one business date over every open loan. The loans are split in chunks of loan ids;
+/// each chunk is read, computed with <see cref="DailyCloseKernel"/>, and written (snapshots, positions, the
+/// per-organisation accrual journal, the chunk's completion mark) in one transaction. A killed run resumes with the
+/// chunks not yet committed and ends with the same result; on PostgreSQL several nodes can share a run, each claiming
+/// chunks with <c>FOR UPDATE SKIP LOCKED</c>. Dates close in order; a completed date is not closed twice.
+/// </summary>
+public sealed class DailyClose(PostLoanDbContext db, TimeProvider clock, ILogger<DailyClose> logger)
+{
+    /// <summary>Loans per chunk (one transaction each).</summary>
+    public const int DefaultChunkSize = 50_000;
+
+    public async Task<Result<CloseSummary>> RunAsync(DateOnly date, int chunkSize = DefaultChunkSize, CancellationToken cancellationToken = default)
+    {
+        var watch = Stopwatch.StartNew();
+        var today = DateOnly.FromDateTime(clock.GetLocalNow().Date);
+        if (date > today)
+        {
+            return Error.Validation("date", $"{date:yyyy-MM-dd} is in the future (today is {today:yyyy-MM-dd})");
+        }
+
+        var run = await db.CloseRuns.FirstOrDefaultAsync(r => r.Date == date, cancellationToken);
+        if (run is { State: CloseRunState.Completed })
+        {
+            return new CloseSummary(date, true, run.LoansClosed, run.ChunkCount, TimeSpan.Zero, TimeSpan.Zero);
+        }
+
+        var unfinished = await db.CloseRuns.Where(r => r.State == CloseRunState.Running && r.Date != date).Select(r => (DateOnly?)r.Date).FirstOrDefaultAsync(cancellationToken);
+        if (unfinished is { } other)
+        {
+            return Error.Conflict("date", $"the close of {other:yyyy-MM-dd} is unfinished: run it again first");
+        }
+
+        var last = await db.CloseRuns.Where(r => r.State == CloseRunState.Completed).Select(r => (DateOnly?)r.Date).MaxAsync(cancellationToken);
+        if (last is { } previous && date != previous.AddDays(1))
+        {
+            return Error.Validation("date", date <= previous
+                ? $"{date:yyyy-MM-dd} is already closed; the next date to close is {previous.AddDays(1):yyyy-MM-dd}"
+                : $"dates close in order: the next date to close is {previous.AddDays(1):yyyy-MM-dd}");
+        }
+
+        if (run is null || run.State == CloseRunState.Reopened)
+        {
+            await PlanAsync(run, date, chunkSize, cancellationToken);
+        }
+
+        var compute = TimeSpan.Zero;
+        while (await CloseNextChunkAsync(date, cancellationToken) is { } chunkCompute)
+        {
+            compute += chunkCompute;
+        }
+
+        run = await db.CloseRuns.FirstAsync(r => r.Date == date, cancellationToken);
+        if (run.State != CloseRunState.Completed)
+        {
+            run.LoansClosed = await db.CloseChunks.Where(c => c.Date == date).SumAsync(c => (long)c.LoansClosed, cancellationToken);
+            run.State = CloseRunState.Completed;
+            run.CompletedAt = clock.GetUtcNow();
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        logger.LogInformation("Daily close of {Date} completed: {Loans} loans in {Chunks} chunks, {Elapsed} ms", date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), run.LoansClosed, run.ChunkCount, watch.ElapsedMilliseconds);
+        return new CloseSummary(date, false, run.LoansClosed, run.ChunkCount, watch.Elapsed, compute);
+    }
+
+    /// <summary>
+    /// Reopens the last completed date (administrators only, audited): positions go back to the state before that
+    /// close (the day's postings stay), its snapshots and accrual journal are removed, and the date can be closed again.
+    /// </summary>
+    public async Task<Result<CloseRun>> ReopenAsync(DateOnly date, string reason, CancellationToken cancellationToken = default)
+    {
+        if (string.IsNullOrWhiteSpace(reason))
+        {
+            return Error.Validation("reason", "is required");
+        }
+
+        var last = await db.CloseRuns.Where(r => r.State == CloseRunState.Completed).OrderByDescending(r => r.Date).FirstOrDefaultAsync(cancellationToken);
+        if (last is null || last.Date != date)
+        {
+            return Error.Validation("date", last is null ? "no date has been closed" : $"only the last closed date {last.Date:yyyy-MM-dd} can be reopened");
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var previous = date.AddDays(-1);
+        await db.LoanPositions.Where(p => p.ClosedThrough == date).ExecuteUpdateAsync(s => s
+            .SetProperty(p => p.ClosedThrough, previous)
+            .SetProperty(p => p.Date, previous)
+            .SetProperty(p => p.InterestBooked, p => p.InterestBooked - p.LastInterestAccrual)
+            .SetProperty(p => p.ChargesBooked, p => p.ChargesBooked - p.LastChargesAccrual), cancellationToken);
+        await db.LoanSnapshots.Where(s => s.Date == date).ExecuteDeleteAsync(cancellationToken);
+        await db.JournalEntries.Where(j => j.Date == date && j.LoanId == null).ExecuteDeleteAsync(cancellationToken);
+        await db.CloseChunks.Where(c => c.Date == date).ExecuteDeleteAsync(cancellationToken);
+        last.State = CloseRunState.Reopened;
+        last.CompletedAt = null;
+        db.Audit(AuditAction.Updated, nameof(CloseRun), date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), "reopened: " + reason.Trim());
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return last;
+    }
+
+    private async Task PlanAsync(CloseRun? run, DateOnly date, int chunkSize, CancellationToken cancellationToken)
+    {
+        var bounds = await db.Loans.IgnoreQueryFilters().GroupBy(_ => 1)
+            .Select(g => new { Min = g.Min(l => l.Id), Max = g.Max(l => l.Id) }).FirstOrDefaultAsync(cancellationToken);
+        var chunks = new List<CloseChunk>();
+        if (bounds is not null)
+        {
+            for (long from = bounds.Min, n = 0; from <= bounds.Max; from += chunkSize, n++)
+            {
+                chunks.Add(new CloseChunk { Date = date, Number = (int)n, FromLoanId = from, ToLoanId = from + chunkSize - 1 });
+            }
+        }
+
+        if (chunks.Count == 0)
+        {
+            chunks.Add(new CloseChunk { Date = date, Number = 0, FromLoanId = 1, ToLoanId = long.MaxValue });
+        }
+
+        chunks[^1].ToLoanId = long.MaxValue; // loans opened while the run is planned still close
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (run is null)
+        {
+            run = new CloseRun { Date = date, StartedBy = db.CurrentUser.UserName };
+            db.CloseRuns.Add(run);
+        }
+
+        run.State = CloseRunState.Running;
+        run.StartedAt = clock.GetUtcNow();
+        run.ChunkCount = chunks.Count;
+        db.CloseChunks.AddRange(chunks);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        db.ChangeTracker.Clear();
+    }
+
+    /// <summary>Claims, closes and commits one chunk; null when none is left.</summary>
+    private async Task<TimeSpan?> CloseNextChunkAsync(DateOnly date, CancellationToken cancellationToken)
+    {
+        var connection = db.Database.GetDbConnection();
+        var postgres = connection is NpgsqlConnection;
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            if (!postgres)
+            {
+                // Durable at each chunk's commit with WAL; a large page cache keeps the chunk's index pages in memory.
+                await using var pragma = connection.CreateCommand();
+                pragma.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-262144; PRAGMA temp_store=MEMORY;";
+                await pragma.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var tx = transaction.GetDbTransaction();
+            long from, to;
+            int number;
+            await using (var claim = Command(connection, tx,
+                "SELECT \"Number\", \"FromLoanId\", \"ToLoanId\" FROM close_chunks WHERE \"Date\" = @d AND \"CompletedAt\" IS NULL ORDER BY \"Number\" LIMIT 1"
+                + (postgres ? " FOR UPDATE SKIP LOCKED" : ""), "d", date))
+            await using (var reader = await claim.ExecuteReaderAsync(cancellationToken))
+            {
+                if (!await reader.ReadAsync(cancellationToken))
+                {
+                    return null;
+                }
+
+                (number, from, to) = (reader.GetInt32(0), reader.GetInt64(1), reader.GetInt64(2));
+            }
+
+            var phase = Stopwatch.StartNew();
+            var work = await ReadChunkAsync(connection, tx, date, from, to, cancellationToken);
+            var readTime = phase.Elapsed;
+            var caughtUp = new CloseEffects?[work.Positions.Length];
+            for (var i = 0; i < work.Loans.Length; i++)
+            {
+                if (work.Loans[i] is { } lagging)
+                {
+                    caughtUp[i] = await CatchUpAsync(lagging, work.Positions, i, date, cancellationToken);
+                }
+            }
+
+            var watch = Stopwatch.StartNew();
+            var (journal, revolvingDue) = Compute(work, caughtUp, date);
+            var positions = work.Positions;
+            var computed = watch.Elapsed;
+            phase.Restart();
+            await WriteChunkAsync(connection, tx, date, from, to, positions, cancellationToken);
+            var writeTime = phase.Elapsed;
+            foreach (var (loanId, period, principal, interest) in revolvingDue)
+            {
+                await using var update = Command(connection, tx,
+                    "UPDATE installments SET \"Principal\" = @p, \"Interest\" = @i WHERE \"LoanId\" = @l AND \"Period\" = @n AND \"PrincipalPaid\" = 0 AND \"InterestPaid\" = 0",
+                    "p", principal, "i", interest, "l", loanId, "n", period);
+                await update.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            var journalRows = new List<object?[]>();
+            foreach (var (organisation, sum) in journal.OrderBy(j => j.Key))
+            {
+                AddSummary(journalRows, date, organisation, "daily interest accrual", LedgerAccounts.InterestReceivable, LedgerAccounts.InterestIncome, sum.Interest);
+                AddSummary(journalRows, date, organisation, "daily penalty charge", LedgerAccounts.ChargesReceivable, LedgerAccounts.PenaltyIncome, sum.Charges);
+            }
+
+            await BulkWriter.InsertAsync(connection, tx, "journal_entries", JournalColumns, journalRows, cancellationToken);
+            await using (var done = Command(connection, tx,
+                "UPDATE close_chunks SET \"CompletedAt\" = @at, \"LoansClosed\" = @n WHERE \"Date\" = @d AND \"Number\" = @c",
+                "at", postgres ? clock.GetUtcNow() : BulkWriter.SqliteValue(clock.GetUtcNow()), "n", positions.Length, "d", date, "c", number))
+            {
+                await done.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            phase.Restart();
+            await transaction.CommitAsync(cancellationToken);
+            logger.LogInformation("Closed chunk {Chunk} of {Date}: {Loans} loans; read {Read} ms, compute {Compute} ms, write {Write} ms, commit {Commit} ms",
+                number, date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), positions.Length, (int)readTime.TotalMilliseconds,
+                (int)computed.TotalMilliseconds, (int)writeTime.TotalMilliseconds, (int)phase.Elapsed.TotalMilliseconds);
+            return computed;
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    private static readonly IReadOnlyList<BulkColumn> JournalColumns =
+    [
+        new("Date", typeof(DateOnly)), new("LoanId", typeof(long?)), new("OrganisationId", typeof(int)), new("Kind", typeof(string)),
+        new("DebitAccount", typeof(string)), new("CreditAccount", typeof(string)), new("Amount", typeof(decimal)),
+    ];
+
+    private static void AddSummary(List<object?[]> rows, DateOnly date, int organisation, string kind, string debit, string credit, decimal amount)
+    {
+        if (amount > 0m)
+        {
+            rows.Add([date, null, organisation, kind, debit, credit, amount]);
+        }
+        else if (amount < 0m)
+        {
+            rows.Add([date, null, organisation, kind + " reversal", credit, debit, -amount]);
+        }
+    }
+
+    /// <summary>The in-memory part of a chunk: no I/O, no allocation per loan.</summary>
+    private static (Dictionary<int, (decimal Interest, decimal Charges)> Journal, List<(long LoanId, int Period, decimal Principal, decimal Interest)> RevolvingDue)
+        Compute(ChunkWork work, CloseEffects?[] caughtUp, DateOnly date)
+    {
+        var journal = new Dictionary<int, (decimal Interest, decimal Charges)>();
+        var revolvingDue = new List<(long LoanId, int Period, decimal Principal, decimal Interest)>();
+        var positions = work.Positions;
+        for (var i = 0; i < positions.Length; i++)
+        {
+            ref var p = ref positions[i];
+            var effects = caughtUp[i] ?? DailyCloseKernel.CloseDay(ref p, date, work.Following[i]);
+            if (p.Revolving && p.LastDueDate == date && work.DuePeriods[i] != 0)
+            {
+                revolvingDue.Add((p.LoanId, work.DuePeriods[i], p.DueTodayPrincipal, p.DueTodayInterest));
+            }
+
+            if (effects.InterestAccrual != 0m || effects.ChargesAccrual != 0m)
+            {
+                var organisation = work.Organisations[i];
+                journal.TryGetValue(organisation, out var sum);
+                journal[organisation] = (sum.Interest + effects.InterestAccrual, sum.Charges + effects.ChargesAccrual);
+            }
+        }
+
+        return (journal, revolvingDue);
+    }
+
+    /// <summary>The loans of one chunk as the close needs them.</summary>
+    private sealed record ChunkWork(LoanPosition[] Positions, UpcomingInstallment[] Following, int[] Organisations, int[] DuePeriods, Loan?[] Loans);
+
+    private async Task<ChunkWork> ReadChunkAsync(DbConnection connection, DbTransaction tx, DateOnly date, long from, long to, CancellationToken cancellationToken)
+    {
+        var sql = $"""
+            SELECT {PositionColumns.List("p")}, l."PenaltyMarkup", l."GraceDays", l."Method", l."OrganisationId",
+                   f."Period", f."DueDate", f."Principal" - f."PrincipalPaid", f."Interest" - f."InterestPaid"
+            FROM loan_positions p
+            JOIN loans l ON l."Id" = p."LoanId"
+            LEFT JOIN installments f ON p."NextDueDate" = @d AND f."LoanId" = p."LoanId" AND f."Period" = p."NextPeriod" + 1
+            WHERE p."LoanId" BETWEEN @from AND @to AND p."ClosedThrough" < @d AND p."Status" NOT IN ({(int)LoanStatus.Settled}, {(int)LoanStatus.WrittenOff})
+            ORDER BY p."LoanId"
+            """;
+        var positions = new List<LoanPosition>();
+        var following = new List<UpcomingInstallment>();
+        var organisations = new List<int>();
+        var duePeriods = new List<int>();
+        var lagging = new List<int>();
+        await using var command = Command(connection, tx, sql, "d", date, "from", from, "to", to);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var n = PositionColumns.Count;
+        var cents = PositionColumns.StoresCents(connection);
+        // SQLite reads synchronously underneath: a synchronous loop avoids a task per row.
+        while (cents ? reader.Read() : await reader.ReadAsync(cancellationToken))
+        {
+            var position = PositionColumns.Read(reader, 0, reader.GetDecimal(n), reader.GetInt32(n + 1), reader.GetInt32(n + 2) == (int)RepaymentMethod.Revolving, cents);
+            if (position.ClosedThrough.AddDays(1) != date)
+            {
+                lagging.Add(positions.Count);
+            }
+
+            duePeriods.Add(position.NextDueDate == date ? position.NextPeriod : 0);
+            positions.Add(position);
+            organisations.Add(reader.GetInt32(n + 3));
+            following.Add(reader.IsDBNull(n + 4)
+                ? UpcomingInstallment.None
+                : new UpcomingInstallment(reader.GetInt32(n + 4), PositionColumns.Date(reader, n + 5), reader.GetDecimal(n + 6), reader.GetDecimal(n + 7)));
+        }
+
+        var loans = new Loan?[positions.Count];
+        foreach (var index in lagging)
+        {
+            var id = positions[index].LoanId;
+            loans[index] = await db.Loans.IgnoreQueryFilters().AsNoTracking().FirstAsync(l => l.Id == id, cancellationToken);
+        }
+
+        return new ChunkWork([.. positions], [.. following], [.. organisations], [.. duePeriods], loans);
+    }
+
+    /// <summary>A loan behind the run's date (imported with an older position): closes each missing day in memory.</summary>
+    private async Task<CloseEffects> CatchUpAsync(Loan? loan, LoanPosition[] positions, int index, DateOnly date, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(loan);
+        var installments = await db.Installments.AsNoTracking().Where(i => i.LoanId == loan.Id).OrderBy(i => i.Period).ToListAsync(cancellationToken);
+        var account = LoanAccount.Restore(loan.Id, loan.Terms, loan.Rules, installments.Select(i => new InstallmentState
+        {
+            Period = i.Period, DueDate = i.DueDate, Principal = i.Principal, Interest = i.Interest, PrincipalPaid = i.PrincipalPaid, InterestPaid = i.InterestPaid,
+        }), positions[index]);
+        decimal interest = 0m, charges = 0m;
+        while (account.Position.ClosedThrough < date)
+        {
+            var effects = account.CloseDay(account.BusinessDate);
+            interest += effects.InterestAccrual;
+            charges += effects.ChargesAccrual;
+        }
+
+        positions[index] = account.Position;
+        positions[index].LastInterestAccrual = interest;
+        positions[index].LastChargesAccrual = charges;
+        return new CloseEffects(interest, charges);
+    }
+
+    /// <summary>Writes the snapshots of the chunk, then sets the live positions from them in one statement.</summary>
+    private static async Task WriteChunkAsync(DbConnection connection, DbTransaction tx, DateOnly date, long from, long to, LoanPosition[] positions, CancellationToken cancellationToken)
+    {
+        await using (var clear = Command(connection, tx, "DELETE FROM loan_snapshots WHERE \"Date\" = @d AND \"LoanId\" BETWEEN @from AND @to", "d", date, "from", from, "to", to))
+        {
+            await clear.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await BulkWriter.InsertAsync(connection, tx, "loan_snapshots", PositionColumns.All, positions.Select(p => PositionColumns.Values(p, PositionColumns.StoresCents(connection))), cancellationToken);
+        var assignments = string.Join(", ", PositionColumns.All.Skip(1).Select(c => $"{BulkWriter.Quote(c.Name)} = s.{BulkWriter.Quote(c.Name)}"));
+        await using var update = Command(connection, tx,
+            $"UPDATE loan_positions SET {assignments} FROM loan_snapshots s WHERE s.\"Date\" = @d AND s.\"LoanId\" = loan_positions.\"LoanId\" AND s.\"LoanId\" BETWEEN @from AND @to",
+            "d", date, "from", from, "to", to);
+        await update.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static DbCommand Command(DbConnection connection, DbTransaction tx, string sql, params object?[] namesAndValues)
+    {
+        var parameters = Enumerable.Range(0, namesAndValues.Length / 2).Select(k => ((string)namesAndValues[2 * k]!, namesAndValues[2 * k + 1]));
+        var command = connection.CreateCommand();
+        command.Transaction = tx;
+        command.CommandText = sql;
+        var sqlite = connection is not NpgsqlConnection;
+        foreach (var (name, value) in parameters)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = "@" + name;
+            parameter.Value = sqlite ? BulkWriter.SqliteValue(value) : value ?? DBNull.Value;
+            command.Parameters.Add(parameter);
+        }
+
+        return command;
+    }
+}

@@ -1,0 +1,135 @@
+using System.Data.Common;
+using System.Globalization;
+using PostLoan.Domain.Ledger.Loans;
+using PostLoan.Domain.Risk;
+using PostLoan.Infrastructure.Persistence;
+
+namespace PostLoan.Infrastructure.Ledger.Close;
+
+/// <summary>
+/// The columns of <c>loan_positions</c> and <c>loan_snapshots</c> in one fixed order, with a reader and a writer for
+/// <see cref="LoanPosition"/> that skip EF (the daily close moves a million of them).
+/// </summary>
+public static class PositionColumns
+{
+    public static readonly IReadOnlyList<BulkColumn> All =
+    [
+        new("LoanId", typeof(long)), new("Date", typeof(DateOnly)), new("ClosedThrough", typeof(DateOnly)), new("StartedThrough", typeof(DateOnly)),
+        new("Status", typeof(int)), new("AnnualRate", typeof(decimal)), new("PrincipalOutstanding", typeof(decimal)), new("PrincipalNotDue", typeof(decimal)),
+        new("DuePrincipal", typeof(decimal)), new("DueInterest", typeof(decimal)), new("DueTodayPrincipal", typeof(decimal)), new("DueTodayInterest", typeof(decimal)),
+        new("OldestUnpaidDue", typeof(DateOnly?)), new("LastDueDate", typeof(DateOnly)), new("NextPeriod", typeof(int)), new("NextDueDate", typeof(DateOnly?)),
+        new("NextPrincipal", typeof(decimal)), new("NextInterest", typeof(decimal)), new("PenaltyAccrued", typeof(decimal)), new("CompoundAccrued", typeof(decimal)),
+        new("PenaltyPending", typeof(decimal)), new("CompoundPending", typeof(decimal)), new("PenaltyPaid", typeof(decimal)), new("CompoundPaid", typeof(decimal)),
+        new("InterestAccrued", typeof(decimal)), new("RevolvingInterestExact", typeof(decimal)), new("InterestBooked", typeof(decimal)), new("ChargesBooked", typeof(decimal)),
+        new("LastInterestAccrual", typeof(decimal)), new("LastChargesAccrual", typeof(decimal)), new("DaysPastDue", typeof(int)), new("Category", typeof(int)),
+        new("Stage", typeof(int)), new("OverduePrincipal", typeof(decimal)), new("OverdueInterest", typeof(decimal)), new("PenaltyUnpaid", typeof(decimal)),
+        new("CompoundUnpaid", typeof(decimal)),
+    ];
+
+    /// <summary>Columns holding whole cents (integers of cents on SQLite); the others are exact decimals, dates or codes.</summary>
+    public static readonly IReadOnlySet<string> CentColumns = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "PrincipalOutstanding", "PrincipalNotDue", "DuePrincipal", "DueInterest", "DueTodayPrincipal", "DueTodayInterest", "NextPrincipal",
+        "NextInterest", "PenaltyPaid", "CompoundPaid", "InterestAccrued", "InterestBooked", "ChargesBooked", "LastInterestAccrual",
+        "LastChargesAccrual", "OverduePrincipal", "OverdueInterest", "PenaltyUnpaid", "CompoundUnpaid",
+    };
+
+    /// <summary>The column list, each quoted and prefixed with <paramref name="alias"/>.</summary>
+    public static string List(string? alias = null) =>
+        string.Join(", ", All.Select(c => (alias is null ? "" : alias + ".") + BulkWriter.Quote(c.Name)));
+
+    /// <summary>Reads the position starting at column <paramref name="first"/>; product rules come from the loan.</summary>
+    public static LoanPosition Read(DbDataReader r, int first, decimal penaltyMarkup, int graceDays, bool revolving, bool cents)
+    {
+        decimal M(int ordinal) => cents ? r.GetInt64(ordinal) / 100m : r.GetDecimal(ordinal);
+
+        var i = first + 3; // LoanId, Date (= ClosedThrough), ClosedThrough come first
+        return new LoanPosition
+        {
+            LoanId = r.GetInt64(first),
+            PenaltyMarkup = penaltyMarkup,
+            GraceDays = graceDays,
+            Revolving = revolving,
+            ClosedThrough = Date(r, first + 2),
+            StartedThrough = Date(r, i++),
+            Status = (LoanStatus)r.GetInt32(i++),
+            AnnualRate = r.GetDecimal(i++),
+            PrincipalOutstanding = M(i++),
+            PrincipalNotDue = M(i++),
+            DuePrincipal = M(i++),
+            DueInterest = M(i++),
+            DueTodayPrincipal = M(i++),
+            DueTodayInterest = M(i++),
+            OldestUnpaidDue = r.IsDBNull(i++) ? DateOnly.MinValue : Date(r, i - 1),
+            LastDueDate = Date(r, i++),
+            NextPeriod = r.GetInt32(i++),
+            NextDueDate = r.IsDBNull(i++) ? DateOnly.MaxValue : Date(r, i - 1),
+            NextPrincipal = M(i++),
+            NextInterest = M(i++),
+            PenaltyAccrued = r.GetDecimal(i++),
+            CompoundAccrued = r.GetDecimal(i++),
+            PenaltyPending = r.GetDecimal(i++),
+            CompoundPending = r.GetDecimal(i++),
+            PenaltyPaid = M(i++),
+            CompoundPaid = M(i++),
+            InterestAccrued = M(i++),
+            RevolvingInterestExact = r.GetDecimal(i++),
+            InterestBooked = M(i++),
+            ChargesBooked = M(i++),
+            LastInterestAccrual = M(i++),
+            LastChargesAccrual = M(i++),
+            DaysPastDue = r.GetInt32(i++),
+            Category = (FiveLevelCategory)r.GetInt32(i++),
+            Stage = (Ifrs9Stage)r.GetInt32(i),
+        };
+    }
+
+    /// <summary>Column count of <see cref="All"/>.</summary>
+    public static int Count => All.Count;
+
+    /// <summary>The row values of <paramref name="p"/> in column order, for <see cref="BulkWriter"/>.</summary>
+    public static object?[] Values(in LoanPosition p, bool cents)
+    {
+        object M(decimal amount) => cents ? decimal.ToInt64(amount * 100m) : amount;
+        return
+        [
+            p.LoanId, p.ClosedThrough, p.ClosedThrough, p.StartedThrough, (int)p.Status, p.AnnualRate, M(p.PrincipalOutstanding), M(p.PrincipalNotDue),
+            M(p.DuePrincipal), M(p.DueInterest), M(p.DueTodayPrincipal), M(p.DueTodayInterest),
+            p.OldestUnpaidDue == DateOnly.MinValue ? null : p.OldestUnpaidDue, p.LastDueDate, p.NextPeriod, p.NextDueDate == DateOnly.MaxValue ? null : p.NextDueDate,
+            M(p.NextPrincipal), M(p.NextInterest), p.PenaltyAccrued, p.CompoundAccrued, p.PenaltyPending, p.CompoundPending, M(p.PenaltyPaid), M(p.CompoundPaid),
+            M(p.InterestAccrued), p.RevolvingInterestExact, M(p.InterestBooked), M(p.ChargesBooked), M(p.LastInterestAccrual), M(p.LastChargesAccrual),
+            p.DaysPastDue, (int)p.Category, (int)p.Stage, M(p.OverduePrincipal), M(p.OverdueInterest), M(p.PenaltyUnpaid), M(p.CompoundUnpaid),
+        ];
+    }
+
+    /// <summary>Whether <paramref name="connection"/> stores cent columns as integers of cents (SQLite).</summary>
+    public static bool StoresCents(DbConnection connection) => connection is Microsoft.Data.Sqlite.SqliteConnection;
+
+    /// <summary>Reads a date stored by EF: <c>date</c> on PostgreSQL, ISO text on SQLite.</summary>
+    public static DateOnly Date(DbDataReader r, int ordinal)
+    {
+        if (r is not Microsoft.Data.Sqlite.SqliteDataReader)
+        {
+            return r.GetFieldValue<DateOnly>(ordinal);
+        }
+
+        var text = r.GetString(ordinal);
+        if (text.Length == 10 && text[4] == '-' && text[7] == '-')
+        {
+            return new DateOnly(Digits(text, 0, 4), Digits(text, 5, 2), Digits(text, 8, 2));
+        }
+
+        return DateOnly.ParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+    }
+
+    private static int Digits(string text, int start, int count)
+    {
+        var value = 0;
+        for (var i = start; i < start + count; i++)
+        {
+            value = value * 10 + (text[i] - '0');
+        }
+
+        return value;
+    }
+}
