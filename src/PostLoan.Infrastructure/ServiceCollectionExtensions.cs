@@ -31,8 +31,14 @@ public static class ServiceCollectionExtensions
         services.AddScoped<ParameterService>();
         services.AddScoped<Ledger.Customers.CustomerService>();
         services.AddScoped<Ledger.Import.CustomerImporter>();
+        services.AddScoped<Ledger.Import.LoanImporter>();
+        services.AddScoped<Ledger.Import.RepaymentImporter>();
         services.AddScoped<Ledger.Import.CalendarImporter>();
         services.AddScoped<DemoBankSeeder>();
+        services.AddScoped<DemoLoanSeeder>();
+        services.AddScoped<Ledger.Loans.LoanServicing>();
+        services.AddScoped<Ledger.Close.DailyClose>();
+        services.AddScoped<Ledger.Close.SyntheticBook>();
 
         var security = configuration.GetSection("Security");
         return services

@@ -52,6 +52,9 @@ public sealed partial class TestApp : IAsyncDisposable
                 ["ConnectionStrings:PostLoan"] = connectionString,
                 ["DataProtection:KeysPath"] = Path.Combine(directory, "keys"),
                 ["Security:MaxFailedAccessAttempts"] = MaxFailedAccessAttempts.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                // Quartz keeps a process-wide logger: many apps in one test process must not each start a scheduler.
+                // The nightly job's logic is tested directly (NightlyCloseCatchesUp).
+                ["Ledger:NightlyClose:Enabled"] = "false",
             });
             if (clock is not null)
             {

@@ -44,6 +44,12 @@ public sealed class LoanServicing(PostLoanDbContext db, TimeProvider clock)
         return last?.AddDays(1) ?? DateOnly.FromDateTime(clock.GetLocalNow().Date);
     }
 
+    /// <summary>Postings stop while the daily close of the open date runs (日终期间暂停交易), so the close never races them.</summary>
+    private async Task<Error?> RefuseDuringCloseAsync(DateOnly date, CancellationToken cancellationToken) =>
+        await db.CloseRuns.AnyAsync(r => r.Date == date && r.State == CloseRunState.Running, cancellationToken)
+            ? Error.Conflict("valueDate", $"the daily close of {date:yyyy-MM-dd} is running; postings resume when it completes")
+            : null;
+
     public async Task<Result<Loan>> OpenAsync(NewLoan request, CancellationToken cancellationToken = default)
     {
         var product = await db.LoanProducts.FirstOrDefaultAsync(p => p.Code == request.ProductCode, cancellationToken);
@@ -67,6 +73,11 @@ public sealed class LoanServicing(PostLoanDbContext db, TimeProvider clock)
         if (request.DisbursementDate != open)
         {
             return Error.Validation("disbursementDate", $"loans are opened on the open business date {open:yyyy-MM-dd}; import older loans with their history");
+        }
+
+        if (await RefuseDuringCloseAsync(open, cancellationToken) is { } closing)
+        {
+            return closing;
         }
 
         var loan = Build(request, product, customer);
@@ -157,6 +168,11 @@ public sealed class LoanServicing(PostLoanDbContext db, TimeProvider clock)
             return Error.Validation("valueDate", $"repayments are posted on the open business date {open:yyyy-MM-dd}");
         }
 
+        if (await RefuseDuringCloseAsync(open, cancellationToken) is { } closing)
+        {
+            return closing;
+        }
+
         if (request.Reference is { } reference && await db.LoanTransactions.AnyAsync(t => t.LoanId == loanId && t.Reference == reference, cancellationToken))
         {
             return Error.Conflict("reference", $"a transaction with reference {reference} was already posted on this loan");
@@ -218,6 +234,11 @@ public sealed class LoanServicing(PostLoanDbContext db, TimeProvider clock)
         if (request.EffectiveDate != open)
         {
             return Error.Validation("effectiveDate", $"events take effect on the open business date {open:yyyy-MM-dd}");
+        }
+
+        if (await RefuseDuringCloseAsync(open, cancellationToken) is { } closing)
+        {
+            return closing;
         }
 
         var journalBefore = account.Journal.Count;

@@ -25,6 +25,53 @@ public static class ImportApi
             var result = await importer.ImportAsync(read.Value!, file.FileName, ct);
             return ToResponse(result);
         });
+        // Loans with generated schedules, or their existing ones: JSON rows with "schedule", or a second form file "schedules".
+        imports.MapPost("/loans", async Task<Results<Ok<ImportResponse>, ProblemHttpResult>> (IFormFile file, HttpRequest request, LoanImporter importer, CancellationToken ct) =>
+        {
+            var read = Read(file);
+            if (read.Error is { } error)
+            {
+                return ProblemResults.From(error);
+            }
+
+            IReadOnlyList<ImportRow>? schedules = null;
+            if (request.Form.Files.GetFile("schedules") is { } scheduleFile)
+            {
+                var scheduleRead = Read(scheduleFile);
+                if (scheduleRead.Error is { } scheduleError)
+                {
+                    return ProblemResults.From(scheduleError);
+                }
+
+                schedules = scheduleRead.Value;
+            }
+
+            return ToResponse(await importer.ImportAsync(read.Value!, file.FileName, schedules, ct));
+        });
+        imports.MapPost("/repayments", async Task<Results<Ok<ImportResponse>, ProblemHttpResult>> (IFormFile file, RepaymentImporter importer, CancellationToken ct) =>
+        {
+            var read = Read(file);
+            if (read.Error is { } error)
+            {
+                return ProblemResults.From(error);
+            }
+
+            return ToResponse(await importer.ImportAsync(read.Value!, file.FileName, ct));
+        });
+        // An auto-debit result file (批量扣款结果): successful debits posted, failed ones returned in "failed".
+        imports.MapPost("/auto-debit", async Task<Results<Ok<AutoDebitResponse>, ProblemHttpResult>> (IFormFile file, RepaymentImporter importer, CancellationToken ct) =>
+        {
+            var read = Read(file);
+            if (read.Error is { } error)
+            {
+                return ProblemResults.From(error);
+            }
+
+            var result = await importer.ImportAutoDebitAsync(read.Value!, file.FileName, ct);
+            return result.Succeeded
+                ? TypedResults.Ok(new AutoDebitResponse(result.Written, [], result.Failed))
+                : Rejected(result.Import);
+        });
     }
 
     /// <summary>Parses an uploaded file; a file that cannot be read is one problem naming the file.</summary>
@@ -48,7 +95,10 @@ public static class ImportApi
 
     public static Results<Ok<ImportResponse>, ProblemHttpResult> ToResponse(ImportResult result) => result.Succeeded
         ? TypedResults.Ok(new ImportResponse(result.Written, []))
-        : TypedResults.Problem(
+        : Rejected(result);
+
+    /// <summary>400 with every issue in <c>issues</c>.</summary>
+    public static ProblemHttpResult Rejected(ImportResult result) => TypedResults.Problem(
             title: "import.rejected",
             detail: $"{result.Issues.Count} problem(s); nothing was written. First: {result.Issues[0]}",
             statusCode: StatusCodes.Status400BadRequest,
@@ -57,3 +107,6 @@ public static class ImportApi
 
 /// <summary>Rows written by an import, or the issues that stopped it.</summary>
 public sealed record ImportResponse(int Written, IReadOnlyList<ImportIssue> Issues);
+
+/// <summary>Debits posted from an auto-debit result file, and the failed debits it listed (not posted).</summary>
+public sealed record AutoDebitResponse(int Written, IReadOnlyList<ImportIssue> Issues, IReadOnlyList<AutoDebitFailure> Failed);
