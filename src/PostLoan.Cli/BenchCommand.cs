@@ -79,7 +79,7 @@ public static class BenchCommand
 
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Generated {count} loans on {provider} in {setup.Elapsed.TotalSeconds:0.0} s."));
 
-            var sample = await SampleAsync(services, Math.Min(count, 200_000), cancellationToken);
+            var sample = await SampleAsync(services, Math.Min(count, 100_000), cancellationToken);
             var compute = MeasureCompute(sample, count, closeDate);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Computation alone: {compute:0} loans/s ({Environment.ProcessorCount} cores)."));
 

@@ -37,6 +37,7 @@ public static class ServiceCollectionExtensions
         services.AddScoped<DemoBankSeeder>();
         services.AddScoped<DemoLoanSeeder>();
         services.AddScoped<Ledger.Loans.LoanServicing>();
+        services.AddScoped<Ledger.CreditSupport.CreditSupportService>();
         services.AddScoped<Ledger.Close.DailyClose>();
         services.AddScoped<Ledger.Close.SyntheticBook>();
 

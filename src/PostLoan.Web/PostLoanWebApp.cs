@@ -136,6 +136,7 @@ public static class PostLoanWebApp
         api.MapAdministrationApi();
         api.MapLedgerApi();
         api.MapLoanApi();
+        api.MapCreditSupportApi();
         api.MapImportApi();
 
         app.MapAccountEndpoints();
@@ -173,6 +174,7 @@ public static class PostLoanWebApp
             scope.ServiceProvider.GetRequiredService<ClaimsCurrentUser>().ActAsSystem();
             var bank = await scope.ServiceProvider.GetRequiredService<DemoBankSeeder>().SeedAsync(cancellationToken: cancellationToken);
             var loans = await scope.ServiceProvider.GetRequiredService<DemoLoanSeeder>().SeedAsync(DemoLoanSeeder.DefaultLoans, cancellationToken);
+            await ActivatorUtilities.CreateInstance<DemoCreditSupportSeeder>(scope.ServiceProvider).SeedAsync(cancellationToken);
             if (loans > 0)
             {
                 Console.WriteLine($"Demo loans: {loans} with up to 24 months of history.");

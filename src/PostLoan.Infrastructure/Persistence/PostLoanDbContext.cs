@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using PostLoan.Domain.Administration;
 using PostLoan.Domain.Ledger.Calendar;
+using PostLoan.Domain.Ledger.CreditSupport;
 using PostLoan.Domain.Ledger.Customers;
 using PostLoan.Domain.Ledger.Loans;
 using PostLoan.Infrastructure.Identity;
@@ -68,6 +69,18 @@ public abstract class PostLoanDbContext : IdentityDbContext<ApplicationUser>
     public DbSet<CloseRun> CloseRuns => Set<CloseRun>();
 
     public DbSet<CloseChunk> CloseChunks => Set<CloseChunk>();
+
+    public DbSet<CustomerGroup> CustomerGroups => Set<CustomerGroup>();
+
+    public DbSet<GroupMembership> GroupMemberships => Set<GroupMembership>();
+
+    public DbSet<Guarantee> Guarantees => Set<Guarantee>();
+
+    public DbSet<Collateral> Collaterals => Set<Collateral>();
+
+    public DbSet<CollateralValuation> CollateralValuations => Set<CollateralValuation>();
+
+    public DbSet<CollateralAssignment> CollateralAssignments => Set<CollateralAssignment>();
 
     /// <summary>The user whose scope filters this context's queries.</summary>
     public ICurrentUser CurrentUser => _currentUser;
@@ -146,6 +159,7 @@ public abstract class PostLoanDbContext : IdentityDbContext<ApplicationUser>
         });
 
         ConfigureLedger(builder);
+        ConfigureCreditSupport(builder);
 
         builder.Entity<ApiToken>(b =>
         {
@@ -257,6 +271,108 @@ public abstract class PostLoanDbContext : IdentityDbContext<ApplicationUser>
         {
             b.ToTable("close_chunks");
             b.HasKey(c => new { c.Date, c.Number });
+        });
+    }
+
+    /// <summary>
+    /// Groups, guarantees and collateral (集团客户, 担保, 抵质押物). Rows that belong to a customer or a loan carry its
+    /// organisation path, account manager and customer, and are filtered like it; valuations are read through their
+    /// collateral, checked first.
+    /// </summary>
+    private void ConfigureCreditSupport(ModelBuilder builder)
+    {
+        builder.Entity<CustomerGroup>(b =>
+        {
+            b.ToTable("customer_groups");
+            b.Property(g => g.Code).HasMaxLength(40);
+            b.Property(g => g.Name).HasMaxLength(200);
+            b.Property(g => g.Note).HasMaxLength(500);
+            b.Property(g => g.OrganisationPath).HasMaxLength(200);
+            b.HasIndex(g => g.Code).IsUnique();
+            b.HasIndex(g => g.OrganisationPath);
+            b.HasOne<Organisation>().WithMany().HasForeignKey(g => g.OrganisationId).OnDelete(DeleteBehavior.Restrict);
+            // The owning organisation's subtree; an enterprise user sees no group list.
+            b.HasQueryFilter(g => ScopeIsSystem || (g.OrganisationPath.StartsWith(ScopePath) && ScopeCustomerId == null));
+        });
+
+        builder.Entity<GroupMembership>(b =>
+        {
+            b.ToTable("group_members");
+            b.Property(m => m.OrganisationPath).HasMaxLength(200);
+            b.HasIndex(m => m.CustomerId).IsUnique();
+            b.HasIndex(m => m.GroupId);
+            b.HasIndex(m => m.OrganisationPath);
+            b.HasOne<CustomerGroup>().WithMany().HasForeignKey(m => m.GroupId).OnDelete(DeleteBehavior.Cascade);
+            b.HasOne<Customer>().WithMany().HasForeignKey(m => m.CustomerId).OnDelete(DeleteBehavior.Restrict);
+            b.HasQueryFilter(m => ScopeIsSystem
+                || (m.OrganisationPath.StartsWith(ScopePath)
+                    && (ScopeAccountManagerId == null || m.AccountManagerId == ScopeAccountManagerId)
+                    && (ScopeCustomerId == null || m.CustomerId == ScopeCustomerId)));
+        });
+
+        builder.Entity<Guarantee>(b =>
+        {
+            b.ToTable("guarantees");
+            b.Property(g => g.OrganisationPath).HasMaxLength(200);
+            b.Property(g => g.GuarantorName).HasMaxLength(200);
+            b.Property(g => g.GuarantorIdNumber).HasMaxLength(40);
+            b.Property(g => g.ContractNumber).HasMaxLength(40);
+            b.HasIndex(g => g.LoanId);
+            b.HasIndex(g => g.CustomerId);
+            b.HasIndex(g => g.GuarantorCustomerId);
+            b.HasIndex(g => g.OrganisationPath);
+            b.HasOne<Loan>().WithMany().HasForeignKey(g => g.LoanId).OnDelete(DeleteBehavior.Cascade);
+            b.HasOne<Customer>().WithMany().HasForeignKey(g => g.CustomerId).OnDelete(DeleteBehavior.Restrict);
+            b.HasOne<Customer>().WithMany().HasForeignKey(g => g.GuarantorCustomerId).OnDelete(DeleteBehavior.Restrict);
+            b.HasQueryFilter(g => ScopeIsSystem
+                || (g.OrganisationPath.StartsWith(ScopePath)
+                    && (ScopeAccountManagerId == null || g.AccountManagerId == ScopeAccountManagerId)
+                    && (ScopeCustomerId == null || g.CustomerId == ScopeCustomerId)));
+        });
+
+        builder.Entity<Collateral>(b =>
+        {
+            b.ToTable("collateral");
+            b.Property(c => c.Code).HasMaxLength(40);
+            b.Property(c => c.Description).HasMaxLength(500);
+            b.Property(c => c.OrganisationPath).HasMaxLength(200);
+            b.Property(c => c.OwnerName).HasMaxLength(200);
+            b.Property(c => c.OwnerIdNumber).HasMaxLength(40);
+            b.Property(c => c.CertificateNumber).HasMaxLength(64);
+            b.HasIndex(c => c.Code).IsUnique();
+            b.HasIndex(c => c.CustomerId);
+            b.HasIndex(c => c.OrganisationPath);
+            b.HasOne<Customer>().WithMany().HasForeignKey(c => c.CustomerId).OnDelete(DeleteBehavior.Restrict);
+            b.HasOne<Customer>().WithMany().HasForeignKey(c => c.OwnerCustomerId).OnDelete(DeleteBehavior.Restrict);
+            b.HasQueryFilter(c => ScopeIsSystem
+                || (c.OrganisationPath.StartsWith(ScopePath)
+                    && (ScopeAccountManagerId == null || c.AccountManagerId == ScopeAccountManagerId)
+                    && (ScopeCustomerId == null || c.CustomerId == ScopeCustomerId)));
+        });
+
+        builder.Entity<CollateralValuation>(b =>
+        {
+            b.ToTable("collateral_valuations");
+            b.Property(v => v.Valuer).HasMaxLength(100);
+            b.Property(v => v.Method).HasMaxLength(40);
+            b.Property(v => v.RecordedBy).HasMaxLength(64);
+            b.HasIndex(v => new { v.CollateralId, v.ValuationDate });
+            b.HasOne<Collateral>().WithMany().HasForeignKey(v => v.CollateralId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<CollateralAssignment>(b =>
+        {
+            b.ToTable("collateral_assignments");
+            b.Property(a => a.OrganisationPath).HasMaxLength(200);
+            b.HasIndex(a => new { a.CollateralId, a.LoanId }).IsUnique();
+            b.HasIndex(a => a.LoanId);
+            b.HasIndex(a => a.OrganisationPath);
+            b.HasOne<Collateral>().WithMany().HasForeignKey(a => a.CollateralId).OnDelete(DeleteBehavior.Cascade);
+            b.HasOne<Loan>().WithMany().HasForeignKey(a => a.LoanId).OnDelete(DeleteBehavior.Cascade);
+            b.HasQueryFilter(a => ScopeIsSystem
+                || (a.OrganisationPath.StartsWith(ScopePath)
+                    && (ScopeAccountManagerId == null || a.AccountManagerId == ScopeAccountManagerId)
+                    && (ScopeCustomerId == null || a.CustomerId == ScopeCustomerId)));
         });
     }
 

@@ -22,7 +22,7 @@ public sealed record CloseSummary(DateOnly Date, bool AlreadyClosed, long LoansC
 /// chunks not yet committed and ends with the same result; on PostgreSQL several nodes can share a run, each claiming
 /// chunks with <c>FOR UPDATE SKIP LOCKED</c>. Dates close in order; a completed date is not closed twice.
 /// </summary>
-public sealed class DailyClose(PostLoanDbContext db, TimeProvider clock, ILogger<DailyClose> logger)
+public sealed class DailyClose(PostLoanDbContext db, DatabaseOptions database, TimeProvider clock, ILogger<DailyClose> logger)
 {
     /// <summary>Loans per chunk (one transaction each).</summary>
     public const int DefaultChunkSize = 50_000;
@@ -62,9 +62,25 @@ public sealed class DailyClose(PostLoanDbContext db, TimeProvider clock, ILogger
         }
 
         var compute = TimeSpan.Zero;
-        while (await CloseNextChunkAsync(date, cancellationToken) is { } chunkCompute)
+        if (db.Database.GetDbConnection() is NpgsqlConnection)
         {
-            compute += chunkCompute;
+            // One worker per core, each with its own connection, claiming chunks with SKIP LOCKED (other nodes may join).
+            var workers = await Task.WhenAll(Enumerable.Range(0, Math.Max(1, Environment.ProcessorCount)).Select(_ => Task.Run(async () =>
+            {
+                await using var context = database.CreateContext(db.CurrentUser, clock);
+                var spent = TimeSpan.Zero;
+                while (await CloseNextChunkAsync(context, date, cancellationToken) is { } chunkCompute)
+                {
+                    spent += chunkCompute;
+                }
+
+                return spent;
+            }, cancellationToken)));
+            compute = workers.Aggregate(TimeSpan.Zero, (a, b) => a + b);
+        }
+        else
+        {
+            compute = await CloseChunksPipelinedAsync(date, cancellationToken);
         }
 
         run = await db.CloseRuns.FirstAsync(r => r.Date == date, cancellationToken);
@@ -150,29 +166,19 @@ public sealed class DailyClose(PostLoanDbContext db, TimeProvider clock, ILogger
         db.ChangeTracker.Clear();
     }
 
-    /// <summary>Claims, closes and commits one chunk; null when none is left.</summary>
-    private async Task<TimeSpan?> CloseNextChunkAsync(DateOnly date, CancellationToken cancellationToken)
+    /// <summary>Claims, closes and commits one chunk; null when none is left (PostgreSQL: several nodes may share a run).</summary>
+    private async Task<TimeSpan?> CloseNextChunkAsync(PostLoanDbContext context, DateOnly date, CancellationToken cancellationToken)
     {
-        var connection = db.Database.GetDbConnection();
-        var postgres = connection is NpgsqlConnection;
-        await db.Database.OpenConnectionAsync(cancellationToken);
+        var connection = context.Database.GetDbConnection();
+        await context.Database.OpenConnectionAsync(cancellationToken);
         try
         {
-            if (!postgres)
-            {
-                // Durable at each chunk's commit with WAL; a large page cache keeps the chunk's index pages in memory.
-                await using var pragma = connection.CreateCommand();
-                pragma.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-262144; PRAGMA temp_store=MEMORY;";
-                await pragma.ExecuteNonQueryAsync(cancellationToken);
-            }
-
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            await using var transaction = await context.Database.BeginTransactionAsync(cancellationToken);
             var tx = transaction.GetDbTransaction();
             long from, to;
             int number;
             await using (var claim = Command(connection, tx,
-                "SELECT \"Number\", \"FromLoanId\", \"ToLoanId\" FROM close_chunks WHERE \"Date\" = @d AND \"CompletedAt\" IS NULL ORDER BY \"Number\" LIMIT 1"
-                + (postgres ? " FOR UPDATE SKIP LOCKED" : ""), "d", date))
+                "SELECT \"Number\", \"FromLoanId\", \"ToLoanId\" FROM close_chunks WHERE \"Date\" = @d AND \"CompletedAt\" IS NULL ORDER BY \"Number\" LIMIT 1 FOR UPDATE SKIP LOCKED", "d", date))
             await using (var reader = await claim.ExecuteReaderAsync(cancellationToken))
             {
                 if (!await reader.ReadAsync(cancellationToken))
@@ -184,58 +190,114 @@ public sealed class DailyClose(PostLoanDbContext db, TimeProvider clock, ILogger
             }
 
             var phase = Stopwatch.StartNew();
-            var work = await ReadChunkAsync(connection, tx, date, from, to, cancellationToken);
-            var readTime = phase.Elapsed;
-            var caughtUp = new CloseEffects?[work.Positions.Length];
-            for (var i = 0; i < work.Loans.Length; i++)
-            {
-                if (work.Loans[i] is { } lagging)
-                {
-                    caughtUp[i] = await CatchUpAsync(lagging, work.Positions, i, date, cancellationToken);
-                }
-            }
-
-            var watch = Stopwatch.StartNew();
-            var (journal, revolvingDue) = Compute(work, caughtUp, date);
-            var positions = work.Positions;
-            var computed = watch.Elapsed;
-            phase.Restart();
-            await WriteChunkAsync(connection, tx, date, from, to, positions, cancellationToken);
-            var writeTime = phase.Elapsed;
-            foreach (var (loanId, period, principal, interest) in revolvingDue)
-            {
-                await using var update = Command(connection, tx,
-                    "UPDATE installments SET \"Principal\" = @p, \"Interest\" = @i WHERE \"LoanId\" = @l AND \"Period\" = @n AND \"PrincipalPaid\" = 0 AND \"InterestPaid\" = 0",
-                    "p", principal, "i", interest, "l", loanId, "n", period);
-                await update.ExecuteNonQueryAsync(cancellationToken);
-            }
-
-            var journalRows = new List<object?[]>();
-            foreach (var (organisation, sum) in journal.OrderBy(j => j.Key))
-            {
-                AddSummary(journalRows, date, organisation, "daily interest accrual", LedgerAccounts.InterestReceivable, LedgerAccounts.InterestIncome, sum.Interest);
-                AddSummary(journalRows, date, organisation, "daily penalty charge", LedgerAccounts.ChargesReceivable, LedgerAccounts.PenaltyIncome, sum.Charges);
-            }
-
-            await BulkWriter.InsertAsync(connection, tx, "journal_entries", JournalColumns, journalRows, cancellationToken);
-            await using (var done = Command(connection, tx,
-                "UPDATE close_chunks SET \"CompletedAt\" = @at, \"LoansClosed\" = @n WHERE \"Date\" = @d AND \"Number\" = @c",
-                "at", postgres ? clock.GetUtcNow() : BulkWriter.SqliteValue(clock.GetUtcNow()), "n", positions.Length, "d", date, "c", number))
-            {
-                await done.ExecuteNonQueryAsync(cancellationToken);
-            }
-
-            phase.Restart();
+            var work = await ReadChunkAsync(connection, tx, date, number, from, to, cancellationToken);
+            work.ReadTime = phase.Elapsed;
+            var computed = await ProcessChunkAsync(context, connection, tx, date, work, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
-            logger.LogInformation("Closed chunk {Chunk} of {Date}: {Loans} loans; read {Read} ms, compute {Compute} ms, write {Write} ms, commit {Commit} ms",
-                number, date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), positions.Length, (int)readTime.TotalMilliseconds,
-                (int)computed.TotalMilliseconds, (int)writeTime.TotalMilliseconds, (int)phase.Elapsed.TotalMilliseconds);
             return computed;
+        }
+        finally
+        {
+            await context.Database.CloseConnectionAsync();
+        }
+    }
+
+    /// <summary>
+    /// SQLite has one writer: chunks are closed in order, and while one chunk is written the next is read on a second
+    /// connection (WAL gives it a consistent snapshot; chunks never share loans), so both cores work.
+    /// </summary>
+    private async Task<TimeSpan> CloseChunksPipelinedAsync(DateOnly date, CancellationToken cancellationToken)
+    {
+        var connection = db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await using (var pragma = connection.CreateCommand())
+            {
+                // Durable at each chunk's commit with WAL; a large page cache keeps the chunk's index pages in memory.
+                pragma.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;";
+                await pragma.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            var pending = await db.CloseChunks.AsNoTracking().Where(c => c.Date == date && c.CompletedAt == null).OrderBy(c => c.Number)
+                .Select(c => new { c.Number, c.FromLoanId, c.ToLoanId }).ToListAsync(cancellationToken);
+            var compute = TimeSpan.Zero;
+            Task<ChunkWork>? next = pending.Count > 0 ? ReadAsideAsync(connection.ConnectionString, date, pending[0].Number, pending[0].FromLoanId, pending[0].ToLoanId, cancellationToken) : null;
+            for (var i = 0; i < pending.Count; i++)
+            {
+                var work = await next!;
+                next = i + 1 < pending.Count
+                    ? ReadAsideAsync(connection.ConnectionString, date, pending[i + 1].Number, pending[i + 1].FromLoanId, pending[i + 1].ToLoanId, cancellationToken)
+                    : null;
+                await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+                compute += await ProcessChunkAsync(db, connection, transaction.GetDbTransaction(), date, work, cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+            }
+
+            return compute;
         }
         finally
         {
             await db.Database.CloseConnectionAsync();
         }
+    }
+
+    private Task<ChunkWork> ReadAsideAsync(string connectionString, DateOnly date, int number, long from, long to, CancellationToken cancellationToken) =>
+        Task.Run(async () =>
+        {
+            var phase = Stopwatch.StartNew();
+            await using var side = new Microsoft.Data.Sqlite.SqliteConnection(connectionString);
+            await side.OpenAsync(cancellationToken);
+            var work = await ReadChunkAsync(side, null, date, number, from, to, cancellationToken);
+            work.ReadTime = phase.Elapsed;
+            return work;
+        }, cancellationToken);
+
+    /// <summary>Catches up lagging loans, computes the chunk and writes it, inside the caller's transaction.</summary>
+    private async Task<TimeSpan> ProcessChunkAsync(PostLoanDbContext context, DbConnection connection, DbTransaction tx, DateOnly date, ChunkWork work, CancellationToken cancellationToken)
+    {
+        var postgres = connection is NpgsqlConnection;
+        var caughtUp = new CloseEffects?[work.Positions.Length];
+        foreach (var index in work.Lagging)
+        {
+            var id = work.Positions[index].LoanId;
+            var loan = await context.Loans.IgnoreQueryFilters().AsNoTracking().FirstAsync(l => l.Id == id, cancellationToken);
+            caughtUp[index] = await CatchUpAsync(context, loan, work.Positions, index, date, cancellationToken);
+        }
+
+        var watch = Stopwatch.StartNew();
+        var (journal, revolvingDue) = Compute(work, caughtUp, date);
+        var positions = work.Positions;
+        var computed = watch.Elapsed;
+        var phase = Stopwatch.StartNew();
+        await WriteChunkAsync(connection, tx, date, work.From, work.To, positions, cancellationToken);
+        foreach (var (loanId, period, principal, interest) in revolvingDue)
+        {
+            await using var update = Command(connection, tx,
+                "UPDATE installments SET \"Principal\" = @p, \"Interest\" = @i WHERE \"LoanId\" = @l AND \"Period\" = @n AND \"PrincipalPaid\" = 0 AND \"InterestPaid\" = 0",
+                "p", principal, "i", interest, "l", loanId, "n", period);
+            await update.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        var journalRows = new List<object?[]>();
+        foreach (var (organisation, sum) in journal.OrderBy(j => j.Key))
+        {
+            AddSummary(journalRows, date, organisation, "daily interest accrual", LedgerAccounts.InterestReceivable, LedgerAccounts.InterestIncome, sum.Interest);
+            AddSummary(journalRows, date, organisation, "daily penalty charge", LedgerAccounts.ChargesReceivable, LedgerAccounts.PenaltyIncome, sum.Charges);
+        }
+
+        await BulkWriter.InsertAsync(connection, tx, "journal_entries", JournalColumns, journalRows, cancellationToken);
+        await using (var done = Command(connection, tx,
+            "UPDATE close_chunks SET \"CompletedAt\" = @at, \"LoansClosed\" = @n WHERE \"Date\" = @d AND \"Number\" = @c",
+            "at", postgres ? clock.GetUtcNow() : BulkWriter.SqliteValue(clock.GetUtcNow()), "n", positions.Length, "d", date, "c", work.Number))
+        {
+            await done.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        logger.LogDebug("Chunk {Chunk} of {Date}: {Loans} loans; read {Read} ms, compute {Compute} ms, write {Write} ms",
+            work.Number, date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), positions.Length, (int)work.ReadTime.TotalMilliseconds,
+            (int)computed.TotalMilliseconds, (int)phase.Elapsed.TotalMilliseconds);
+        return computed;
     }
 
     private static readonly IReadOnlyList<BulkColumn> JournalColumns =
@@ -283,61 +345,85 @@ public sealed class DailyClose(PostLoanDbContext db, TimeProvider clock, ILogger
         return (journal, revolvingDue);
     }
 
-    /// <summary>The loans of one chunk as the close needs them.</summary>
-    private sealed record ChunkWork(LoanPosition[] Positions, UpcomingInstallment[] Following, int[] Organisations, int[] DuePeriods, Loan?[] Loans);
+    /// <summary>The loans of one chunk as the close needs them; <see cref="Lagging"/> are behind the date and need catching up.</summary>
+    private sealed record ChunkWork(int Number, long From, long To, LoanPosition[] Positions, UpcomingInstallment[] Following, int[] Organisations, int[] DuePeriods, int[] Lagging)
+    {
+        public TimeSpan ReadTime { get; set; }
+    }
 
-    private async Task<ChunkWork> ReadChunkAsync(DbConnection connection, DbTransaction tx, DateOnly date, long from, long to, CancellationToken cancellationToken)
+    private static async Task<ChunkWork> ReadChunkAsync(DbConnection connection, DbTransaction? tx, DateOnly date, int number, long from, long to, CancellationToken cancellationToken)
     {
         var sql = $"""
-            SELECT {PositionColumns.List("p")}, l."PenaltyMarkup", l."GraceDays", l."Method", l."OrganisationId",
-                   f."Period", f."DueDate", f."Principal" - f."PrincipalPaid", f."Interest" - f."InterestPaid"
+            SELECT {PositionColumns.List("p")}, l."PenaltyMarkup", l."GraceDays", l."Method", l."OrganisationId"
             FROM loan_positions p
             JOIN loans l ON l."Id" = p."LoanId"
-            LEFT JOIN installments f ON p."NextDueDate" = @d AND f."LoanId" = p."LoanId" AND f."Period" = p."NextPeriod" + 1
             WHERE p."LoanId" BETWEEN @from AND @to AND p."ClosedThrough" < @d AND p."Status" NOT IN ({(int)LoanStatus.Settled}, {(int)LoanStatus.WrittenOff})
             ORDER BY p."LoanId"
             """;
         var positions = new List<LoanPosition>();
-        var following = new List<UpcomingInstallment>();
         var organisations = new List<int>();
-        var duePeriods = new List<int>();
         var lagging = new List<int>();
-        await using var command = Command(connection, tx, sql, "d", date, "from", from, "to", to);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var n = PositionColumns.Count;
+        var dueToday = new Dictionary<long, int>();
         var cents = PositionColumns.StoresCents(connection);
-        // SQLite reads synchronously underneath: a synchronous loop avoids a task per row.
-        while (cents ? reader.Read() : await reader.ReadAsync(cancellationToken))
+        await using (var command = Command(connection, tx, sql, "d", date, "from", from, "to", to))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
-            var position = PositionColumns.Read(reader, 0, reader.GetDecimal(n), reader.GetInt32(n + 1), reader.GetInt32(n + 2) == (int)RepaymentMethod.Revolving, cents);
-            if (position.ClosedThrough.AddDays(1) != date)
+            var n = PositionColumns.Count;
+            // SQLite reads synchronously underneath: a synchronous loop avoids a task per row.
+            while (cents ? reader.Read() : await reader.ReadAsync(cancellationToken))
             {
-                lagging.Add(positions.Count);
+                var position = PositionColumns.Read(reader, 0, reader.GetDecimal(n), reader.GetInt32(n + 1), reader.GetInt32(n + 2) == (int)RepaymentMethod.Revolving, cents);
+                if (position.ClosedThrough.AddDays(1) != date)
+                {
+                    lagging.Add(positions.Count);
+                }
+                else if (position.NextDueDate == date)
+                {
+                    dueToday[position.LoanId] = positions.Count;
+                }
+
+                positions.Add(position);
+                organisations.Add(reader.GetInt32(n + 3));
             }
-
-            duePeriods.Add(position.NextDueDate == date ? position.NextPeriod : 0);
-            positions.Add(position);
-            organisations.Add(reader.GetInt32(n + 3));
-            following.Add(reader.IsDBNull(n + 4)
-                ? UpcomingInstallment.None
-                : new UpcomingInstallment(reader.GetInt32(n + 4), PositionColumns.Date(reader, n + 5), reader.GetDecimal(n + 6), reader.GetDecimal(n + 7)));
         }
 
-        var loans = new Loan?[positions.Count];
-        foreach (var index in lagging)
+        // The installment after the one falling due today, only for the loans with a due date today (about 1 in 30).
+        var following = new UpcomingInstallment[positions.Count];
+        Array.Fill(following, UpcomingInstallment.None);
+        var duePeriods = new int[positions.Count];
+        foreach (var index in dueToday.Values)
         {
-            var id = positions[index].LoanId;
-            loans[index] = await db.Loans.IgnoreQueryFilters().AsNoTracking().FirstAsync(l => l.Id == id, cancellationToken);
+            duePeriods[index] = positions[index].NextPeriod;
         }
 
-        return new ChunkWork([.. positions], [.. following], [.. organisations], [.. duePeriods], loans);
+        if (dueToday.Count > 0)
+        {
+            const string next = """
+                SELECT f."LoanId", f."Period", f."DueDate", f."Principal", f."PrincipalPaid", f."Interest", f."InterestPaid"
+                FROM loan_positions p
+                JOIN installments f ON f."LoanId" = p."LoanId" AND f."Period" = p."NextPeriod" + 1
+                WHERE p."LoanId" BETWEEN @from AND @to AND p."NextDueDate" = @d
+                """;
+            await using var command = Command(connection, tx, next, "d", date, "from", from, "to", to);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (cents ? reader.Read() : await reader.ReadAsync(cancellationToken))
+            {
+                if (dueToday.TryGetValue(reader.GetInt64(0), out var index))
+                {
+                    // Subtracted here, not in SQL: SQLite keeps these decimals as text and would subtract in floating point.
+                    following[index] = new UpcomingInstallment(reader.GetInt32(1), PositionColumns.Date(reader, 2),
+                        reader.GetDecimal(3) - reader.GetDecimal(4), reader.GetDecimal(5) - reader.GetDecimal(6));
+                }
+            }
+        }
+
+        return new ChunkWork(number, from, to, [.. positions], following, [.. organisations], duePeriods, [.. lagging]);
     }
 
     /// <summary>A loan behind the run's date (imported with an older position): closes each missing day in memory.</summary>
-    private async Task<CloseEffects> CatchUpAsync(Loan? loan, LoanPosition[] positions, int index, DateOnly date, CancellationToken cancellationToken)
+    private static async Task<CloseEffects> CatchUpAsync(PostLoanDbContext context, Loan loan, LoanPosition[] positions, int index, DateOnly date, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(loan);
-        var installments = await db.Installments.AsNoTracking().Where(i => i.LoanId == loan.Id).OrderBy(i => i.Period).ToListAsync(cancellationToken);
+        var installments = await context.Installments.AsNoTracking().Where(i => i.LoanId == loan.Id).OrderBy(i => i.Period).ToListAsync(cancellationToken);
         var account = LoanAccount.Restore(loan.Id, loan.Terms, loan.Rules, installments.Select(i => new InstallmentState
         {
             Period = i.Period, DueDate = i.DueDate, Principal = i.Principal, Interest = i.Interest, PrincipalPaid = i.PrincipalPaid, InterestPaid = i.InterestPaid,
@@ -372,7 +458,7 @@ public sealed class DailyClose(PostLoanDbContext db, TimeProvider clock, ILogger
         await update.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static DbCommand Command(DbConnection connection, DbTransaction tx, string sql, params object?[] namesAndValues)
+    private static DbCommand Command(DbConnection connection, DbTransaction? tx, string sql, params object?[] namesAndValues)
     {
         var parameters = Enumerable.Range(0, namesAndValues.Length / 2).Select(k => ((string)namesAndValues[2 * k]!, namesAndValues[2 * k + 1]));
         var command = connection.CreateCommand();

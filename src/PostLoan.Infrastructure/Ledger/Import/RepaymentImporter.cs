@@ -284,11 +284,16 @@ public sealed class RepaymentImporter(PostLoanDbContext db, LoanServicing servic
                 await db.Loans.IgnoreQueryFilters().Where(l => l.Id == loan.Id)
                     .ExecuteUpdateAsync(s => s.SetProperty(l => l.TermMonths, term).SetProperty(l => l.MaturityDate, maturity), cancellationToken);
             }
-        }, (_, _) =>
+        }, async (_, _) =>
         {
+            // A settled loan releases its collateral (清户撤押), as a payoff at the counter does.
+            foreach (var (loan, account, _) in touched.Where(t => t.Account.Position.PrincipalOutstanding == 0m && t.Account.Position.DueInterest == 0m))
+            {
+                await CreditSupport.CreditSupportService.ReleaseOnSettlementAsync(db, loan.Id, account.Position.StartedThrough, cancellationToken);
+            }
+
             db.Audit(AuditAction.Created, channel == "auto-debit" ? "AutoDebitImport" : "RepaymentImport", null,
                 Invariant($"{lines.Count} repayments on {touched.Count} loans posted from {source}"));
-            return Task.CompletedTask;
         });
         return new ImportResult(lines.Count, []);
     }

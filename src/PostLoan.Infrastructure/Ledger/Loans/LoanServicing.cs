@@ -200,6 +200,12 @@ public sealed class LoanServicing(PostLoanDbContext db, TimeProvider clock)
         db.LoanTransactions.Add(transaction);
         AddEvent(loanId, allocation.SettlesLoan ? LedgerEventKind.Settlement : kind == LoanTransactionKind.DebtForAsset ? LedgerEventKind.DebtForAsset : LedgerEventKind.Repayment,
             request.ValueDate, null, null, allocation);
+        if (allocation.SettlesLoan)
+        {
+            // 清户撤押: the loan's collateral that secures no other open loan is released with the settling payment.
+            await CreditSupport.CreditSupportService.ReleaseOnSettlementAsync(db, loanId, request.ValueDate, cancellationToken);
+        }
+
         await SaveAccountAsync(loan, account, journalBefore, cancellationToken);
         await dbTransaction.CommitAsync(cancellationToken);
         return transaction;
