@@ -250,6 +250,15 @@ public sealed class DailyClose(PostLoanDbContext db, DatabaseOptions database, T
             await side.OpenAsync(cancellationToken);
             var work = await ReadChunkAsync(side, null, date, number, from, to, cancellationToken);
             work.ReadTime = phase.Elapsed;
+            if (work.Lagging.Length == 0)
+            {
+                // Compute here too, and turn the snapshots into SQLite values, so the writer only binds and steps.
+                var watch = Stopwatch.StartNew();
+                work.Computed = Compute(work, new CloseEffects?[work.Positions.Length], date);
+                work.ComputeTime = watch.Elapsed;
+                work.Rows = work.Positions.Select(p => PositionColumns.Values(p, cents: true).Select(v => (object?)BulkWriter.SqliteValue(v)).ToArray()).ToList();
+            }
+
             return work;
         }, cancellationToken);
 
@@ -266,11 +275,12 @@ public sealed class DailyClose(PostLoanDbContext db, DatabaseOptions database, T
         }
 
         var watch = Stopwatch.StartNew();
-        var (journal, revolvingDue) = Compute(work, caughtUp, date);
+        var (journal, revolvingDue) = work.Computed ?? Compute(work, caughtUp, date);
         var positions = work.Positions;
-        var computed = watch.Elapsed;
+        var computed = work.Computed is null ? watch.Elapsed : work.ComputeTime;
         var phase = Stopwatch.StartNew();
-        await WriteChunkAsync(connection, tx, date, work.From, work.To, positions, cancellationToken);
+        await WriteChunkAsync(connection, tx, date, work.From, work.To,
+            work.Rows ?? positions.Select(p => PositionColumns.Values(p, PositionColumns.StoresCents(connection))), cancellationToken);
         foreach (var (loanId, period, principal, interest) in revolvingDue)
         {
             await using var update = Command(connection, tx,
@@ -349,6 +359,14 @@ public sealed class DailyClose(PostLoanDbContext db, DatabaseOptions database, T
     private sealed record ChunkWork(int Number, long From, long To, LoanPosition[] Positions, UpcomingInstallment[] Following, int[] Organisations, int[] DuePeriods, int[] Lagging)
     {
         public TimeSpan ReadTime { get; set; }
+
+        /// <summary>Set when the chunk was computed while it was read (SQLite pipeline).</summary>
+        public (Dictionary<int, (decimal Interest, decimal Charges)> Journal, List<(long LoanId, int Period, decimal Principal, decimal Interest)> RevolvingDue)? Computed { get; set; }
+
+        public TimeSpan ComputeTime { get; set; }
+
+        /// <summary>The snapshot rows already in SQLite's representation.</summary>
+        public List<object?[]>? Rows { get; set; }
     }
 
     private static async Task<ChunkWork> ReadChunkAsync(DbConnection connection, DbTransaction? tx, DateOnly date, int number, long from, long to, CancellationToken cancellationToken)
@@ -443,14 +461,14 @@ public sealed class DailyClose(PostLoanDbContext db, DatabaseOptions database, T
     }
 
     /// <summary>Writes the snapshots of the chunk, then sets the live positions from them in one statement.</summary>
-    private static async Task WriteChunkAsync(DbConnection connection, DbTransaction tx, DateOnly date, long from, long to, LoanPosition[] positions, CancellationToken cancellationToken)
+    private static async Task WriteChunkAsync(DbConnection connection, DbTransaction tx, DateOnly date, long from, long to, IEnumerable<object?[]> snapshotRows, CancellationToken cancellationToken)
     {
         await using (var clear = Command(connection, tx, "DELETE FROM loan_snapshots WHERE \"Date\" = @d AND \"LoanId\" BETWEEN @from AND @to", "d", date, "from", from, "to", to))
         {
             await clear.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await BulkWriter.InsertAsync(connection, tx, "loan_snapshots", PositionColumns.All, positions.Select(p => PositionColumns.Values(p, PositionColumns.StoresCents(connection))), cancellationToken);
+        await BulkWriter.InsertAsync(connection, tx, "loan_snapshots", PositionColumns.All, snapshotRows, cancellationToken);
         var assignments = string.Join(", ", PositionColumns.All.Skip(1).Select(c => $"{BulkWriter.Quote(c.Name)} = s.{BulkWriter.Quote(c.Name)}"));
         await using var update = Command(connection, tx,
             $"UPDATE loan_positions SET {assignments} FROM loan_snapshots s WHERE s.\"Date\" = @d AND s.\"LoanId\" = loan_positions.\"LoanId\" AND s.\"LoanId\" BETWEEN @from AND @to",

@@ -346,16 +346,7 @@ public sealed class LoanImporter(PostLoanDbContext db, LoanServicing servicing, 
                 continue;
             }
 
-            var values = new Dictionary<string, string?>(StringComparer.Ordinal);
-            foreach (var property in element.EnumerateObject())
-            {
-                values[property.Name.ToLowerInvariant()] = property.Value.ValueKind switch
-                {
-                    JsonValueKind.Null or JsonValueKind.Undefined => null,
-                    JsonValueKind.String => property.Value.GetString(),
-                    _ => property.Value.GetRawText(),
-                };
-            }
+            var values = TabularFile.Values(element);
 
             lines.Add(ScheduleLineOf(new ImportRow(rowNumber, values), prefix, issue));
         }

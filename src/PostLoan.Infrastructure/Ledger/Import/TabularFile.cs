@@ -214,20 +214,28 @@ public static class TabularFile
                 throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"row {number}: not a JSON object"));
             }
 
-            var values = new Dictionary<string, string?>(StringComparer.Ordinal);
-            foreach (var property in element.EnumerateObject())
-            {
-                values[property.Name.ToLowerInvariant()] = property.Value.ValueKind switch
-                {
-                    JsonValueKind.Null or JsonValueKind.Undefined => null,
-                    JsonValueKind.String => property.Value.GetString(),
-                    _ => property.Value.GetRawText(),
-                };
-            }
+            var values = TabularFile.Values(element);
 
             rows.Add(new ImportRow(number, values));
         }
 
         return rows;
+    }
+
+    /// <summary>A JSON object's properties as import values: names lower-cased, strings as they are, other values as JSON text.</summary>
+    public static Dictionary<string, string?> Values(JsonElement element)
+    {
+        var values = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var property in element.EnumerateObject())
+        {
+            values[property.Name.ToLowerInvariant()] = property.Value.ValueKind switch
+            {
+                JsonValueKind.Null or JsonValueKind.Undefined => null,
+                JsonValueKind.String => property.Value.GetString(),
+                _ => property.Value.GetRawText(),
+            };
+        }
+
+        return values;
     }
 }
