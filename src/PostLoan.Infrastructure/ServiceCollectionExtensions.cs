@@ -40,6 +40,9 @@ public static class ServiceCollectionExtensions
         services.AddScoped<Ledger.CreditSupport.CreditSupportService>();
         services.AddScoped<Ledger.Close.DailyClose>();
         services.AddScoped<Ledger.Close.SyntheticBook>();
+        services.AddScoped<Risk.Classification.ClassificationEngine>();
+        services.AddScoped<Risk.Classification.ClassificationService>();
+        services.AddScoped<Risk.Ecl.EclEngine>();
 
         var security = configuration.GetSection("Security");
         return services

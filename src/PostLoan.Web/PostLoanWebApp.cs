@@ -175,6 +175,7 @@ public static class PostLoanWebApp
             var bank = await scope.ServiceProvider.GetRequiredService<DemoBankSeeder>().SeedAsync(cancellationToken: cancellationToken);
             var loans = await scope.ServiceProvider.GetRequiredService<DemoLoanSeeder>().SeedAsync(DemoLoanSeeder.DefaultLoans, cancellationToken);
             await ActivatorUtilities.CreateInstance<DemoCreditSupportSeeder>(scope.ServiceProvider).SeedAsync(cancellationToken);
+            await ActivatorUtilities.CreateInstance<DemoRiskSeeder>(scope.ServiceProvider).SeedAsync(cancellationToken);
             if (loans > 0)
             {
                 Console.WriteLine($"Demo loans: {loans} with up to 24 months of history.");

@@ -31,6 +31,63 @@ public static class BulkWriter
         };
     }
 
+    /// <summary>A command in <paramref name="tx"/> with <c>@name</c> parameters given as name, value pairs (values stored as EF stores them).</summary>
+    public static DbCommand Command(DbConnection connection, DbTransaction? tx, string sql, params object?[] namesAndValues)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = tx;
+        command.CommandText = sql;
+        var sqlite = connection is SqliteConnection;
+        for (var k = 0; k + 1 < namesAndValues.Length; k += 2)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = "@" + (string)namesAndValues[k]!;
+            parameter.Value = sqlite ? SqliteValue(namesAndValues[k + 1]) : PostgresValue(namesAndValues[k + 1]);
+            command.Parameters.Add(parameter);
+        }
+
+        return command;
+    }
+
+    /// <summary>
+    /// Executes one prepared statement with <c>@p0…@pN</c> parameters once per row, inside the caller's transaction (the
+    /// nightly classification's updates, a few per loan that changed). Returns the rows affected.
+    /// </summary>
+    public static async Task<int> ExecuteEachAsync(DbConnection connection, DbTransaction tx, string sql, int parameterCount, IEnumerable<object?[]> rows, CancellationToken cancellationToken = default)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = tx;
+        command.CommandText = sql;
+        var sqlite = connection is SqliteConnection;
+        var parameters = new DbParameter[parameterCount];
+        var affected = 0;
+        var prepared = false;
+        foreach (var row in rows)
+        {
+            for (var i = 0; i < parameterCount; i++)
+            {
+                if (parameters[i] is null)
+                {
+                    parameters[i] = command.CreateParameter();
+                    parameters[i].ParameterName = "@p" + i.ToString(CultureInfo.InvariantCulture);
+                    command.Parameters.Add(parameters[i]);
+                }
+
+                parameters[i].Value = sqlite ? SqliteValue(row[i]) : PostgresValue(row[i]);
+            }
+
+            if (!prepared)
+            {
+                await command.PrepareAsync(cancellationToken);
+                prepared = true;
+            }
+
+            affected += await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        return affected;
+    }
+
     /// <summary>Quotes an identifier the same way on both providers.</summary>
     public static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
@@ -83,6 +140,14 @@ public static class BulkWriter
 
         return count;
     }
+
+    /// <summary>The value as the EF PostgreSQL model stores it (enums as integers).</summary>
+    public static object PostgresValue(object? value) => value switch
+    {
+        null => DBNull.Value,
+        Enum e => Convert.ToInt32(e, CultureInfo.InvariantCulture),
+        _ => value,
+    };
 
     /// <summary>The value as the EF SQLite model stores it.</summary>
     public static object SqliteValue(object? value) => value switch

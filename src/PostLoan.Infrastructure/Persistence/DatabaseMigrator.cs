@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using PostLoan.Domain.Administration;
 using PostLoan.Domain.Ledger.Loans;
+using PostLoan.Domain.Risk;
 using PostLoan.Infrastructure.Administration;
 
 namespace PostLoan.Infrastructure.Persistence;
@@ -61,6 +62,16 @@ public sealed class DatabaseMigrator(DatabaseOptions database, PostLoanDbContext
                 Code = product.Code, Name = product.Name, Method = product.Method, InterestFrequency = product.InterestFrequency,
                 PenaltyMarkup = product.PenaltyMarkup, GraceDays = product.GraceDays, AllocationOrder = product.AllocationOrder,
             });
+        }
+
+        if (!await db.EclScenarios.AnyAsync(cancellationToken))
+        {
+            db.EclScenarios.AddRange(ReferenceData.Scenarios.Select(s => new EclScenario { Code = s.Code, Name = s.Name, Weight = s.Weight, PdMultiplier = s.PdMultiplier, Order = s.Order }));
+        }
+
+        if (!await db.LgdRules.AnyAsync(cancellationToken))
+        {
+            db.LgdRules.AddRange(ReferenceData.LgdRules.Select(r => new LgdRule { Security = r.Security, MinCoverage = r.MinCoverage, Lgd = r.Lgd }));
         }
 
         await db.SaveChangesAsync(cancellationToken);

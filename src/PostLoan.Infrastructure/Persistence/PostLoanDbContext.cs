@@ -9,6 +9,7 @@ using PostLoan.Domain.Ledger.Calendar;
 using PostLoan.Domain.Ledger.CreditSupport;
 using PostLoan.Domain.Ledger.Customers;
 using PostLoan.Domain.Ledger.Loans;
+using PostLoan.Domain.Risk;
 using PostLoan.Infrastructure.Identity;
 
 namespace PostLoan.Infrastructure.Persistence;
@@ -81,6 +82,22 @@ public abstract class PostLoanDbContext : IdentityDbContext<ApplicationUser>
     public DbSet<CollateralValuation> CollateralValuations => Set<CollateralValuation>();
 
     public DbSet<CollateralAssignment> CollateralAssignments => Set<CollateralAssignment>();
+
+    public DbSet<LoanClassification> LoanClassifications => Set<LoanClassification>();
+
+    public DbSet<ClassificationChange> ClassificationChanges => Set<ClassificationChange>();
+
+    public DbSet<RiskFlag> RiskFlags => Set<RiskFlag>();
+
+    public DbSet<EclScenario> EclScenarios => Set<EclScenario>();
+
+    public DbSet<LgdRule> LgdRules => Set<LgdRule>();
+
+    public DbSet<PdOverride> PdOverrides => Set<PdOverride>();
+
+    public DbSet<EclRun> EclRuns => Set<EclRun>();
+
+    public DbSet<EclResult> EclResults => Set<EclResult>();
 
     /// <summary>The user whose scope filters this context's queries.</summary>
     public ICurrentUser CurrentUser => _currentUser;
@@ -160,6 +177,7 @@ public abstract class PostLoanDbContext : IdentityDbContext<ApplicationUser>
 
         ConfigureLedger(builder);
         ConfigureCreditSupport(builder);
+        ConfigureRisk(builder);
 
         builder.Entity<ApiToken>(b =>
         {
@@ -373,6 +391,110 @@ public abstract class PostLoanDbContext : IdentityDbContext<ApplicationUser>
                 || (a.OrganisationPath.StartsWith(ScopePath)
                     && (ScopeAccountManagerId == null || a.AccountManagerId == ScopeAccountManagerId)
                     && (ScopeCustomerId == null || a.CustomerId == ScopeCustomerId)));
+        });
+    }
+
+    /// <summary>
+    /// Classification, risk flags and IFRS 9 (五级分类, 风险标记, 减值): loan-level rows carry the loan's scope columns and
+    /// are filtered like it; parameters (scenarios, LGD table, PD overrides) and runs are institution-wide.
+    /// </summary>
+    private void ConfigureRisk(ModelBuilder builder)
+    {
+        builder.Entity<LoanClassification>(b =>
+        {
+            b.ToTable("loan_classifications");
+            b.HasKey(c => c.LoanId);
+            b.Property(c => c.LoanId).ValueGeneratedNever();
+            b.Property(c => c.OrganisationPath).HasMaxLength(200);
+            b.HasIndex(c => c.OrganisationPath);
+            b.HasIndex(c => c.CustomerId);
+            b.HasOne<Loan>().WithOne().HasForeignKey<LoanClassification>(c => c.LoanId).OnDelete(DeleteBehavior.Cascade);
+            b.HasQueryFilter(c => ScopeIsSystem
+                || (c.OrganisationPath.StartsWith(ScopePath)
+                    && (ScopeAccountManagerId == null || c.AccountManagerId == ScopeAccountManagerId)
+                    && (ScopeCustomerId == null || c.CustomerId == ScopeCustomerId)));
+        });
+
+        builder.Entity<ClassificationChange>(b =>
+        {
+            b.ToTable("classification_changes");
+            b.Property(c => c.OrganisationPath).HasMaxLength(200);
+            b.Property(c => c.Reason).HasMaxLength(1000);
+            b.Property(c => c.Evidence).HasMaxLength(2000);
+            b.Property(c => c.ProposedBy).HasMaxLength(64);
+            b.Property(c => c.ProposedByName).HasMaxLength(100);
+            b.Property(c => c.DecidedBy).HasMaxLength(64);
+            b.Property(c => c.DecidedByName).HasMaxLength(100);
+            b.Property(c => c.DecisionNote).HasMaxLength(1000);
+            b.HasIndex(c => new { c.LoanId, c.Date });
+            b.HasIndex(c => new { c.State, c.OrganisationPath });
+            b.HasOne<Loan>().WithMany().HasForeignKey(c => c.LoanId).OnDelete(DeleteBehavior.Cascade);
+            b.HasQueryFilter(c => ScopeIsSystem
+                || (c.OrganisationPath.StartsWith(ScopePath)
+                    && (ScopeAccountManagerId == null || c.AccountManagerId == ScopeAccountManagerId)
+                    && (ScopeCustomerId == null || c.CustomerId == ScopeCustomerId)));
+        });
+
+        builder.Entity<RiskFlag>(b =>
+        {
+            b.ToTable("risk_flags");
+            b.Property(f => f.OrganisationPath).HasMaxLength(200);
+            b.Property(f => f.Source).HasMaxLength(40);
+            b.Property(f => f.Reference).HasMaxLength(100);
+            b.Property(f => f.Note).HasMaxLength(1000);
+            b.Property(f => f.RecordedBy).HasMaxLength(64);
+            b.HasIndex(f => new { f.CustomerId, f.Kind });
+            b.HasIndex(f => f.LoanId);
+            b.HasOne<Customer>().WithMany().HasForeignKey(f => f.CustomerId).OnDelete(DeleteBehavior.Restrict);
+            b.HasQueryFilter(f => ScopeIsSystem
+                || (f.OrganisationPath.StartsWith(ScopePath)
+                    && (ScopeAccountManagerId == null || f.AccountManagerId == ScopeAccountManagerId)
+                    && (ScopeCustomerId == null || f.CustomerId == ScopeCustomerId)));
+        });
+
+        builder.Entity<EclScenario>(b =>
+        {
+            b.ToTable("ecl_scenarios");
+            b.HasKey(s => s.Code);
+            b.Property(s => s.Code).HasMaxLength(20);
+            b.Property(s => s.Name).HasMaxLength(100);
+        });
+
+        builder.Entity<LgdRule>(b =>
+        {
+            b.ToTable("lgd_rules");
+            b.Property(r => r.Security).HasMaxLength(20);
+            b.HasIndex(r => new { r.Security, r.MinCoverage }).IsUnique();
+        });
+
+        builder.Entity<PdOverride>(b =>
+        {
+            b.ToTable("pd_overrides");
+            b.Property(o => o.Note).HasMaxLength(500);
+            b.HasIndex(o => new { o.ProductId, o.Bucket }).IsUnique();
+            b.HasOne<LoanProduct>().WithMany().HasForeignKey(o => o.ProductId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<EclRun>(b =>
+        {
+            b.ToTable("ecl_runs");
+            b.HasKey(r => r.Month);
+            b.Property(r => r.Month).HasMaxLength(7);
+            b.Property(r => r.StartedBy).HasMaxLength(64);
+        });
+
+        builder.Entity<EclResult>(b =>
+        {
+            b.ToTable("ecl_results");
+            b.HasKey(r => new { r.Month, r.LoanId });
+            b.Property(r => r.Month).HasMaxLength(7);
+            b.Property(r => r.OrganisationPath).HasMaxLength(200);
+            b.Property(r => r.Security).HasMaxLength(20);
+            b.HasIndex(r => new { r.LoanId, r.Month });
+            b.HasQueryFilter(r => ScopeIsSystem
+                || (r.OrganisationPath.StartsWith(ScopePath)
+                    && (ScopeAccountManagerId == null || r.AccountManagerId == ScopeAccountManagerId)
+                    && (ScopeCustomerId == null || r.CustomerId == ScopeCustomerId)));
         });
     }
 

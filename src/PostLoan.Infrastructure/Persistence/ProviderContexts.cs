@@ -27,6 +27,12 @@ public sealed class SqlitePostLoanDbContext(DbContextOptions<SqlitePostLoanDbCon
                 builder.Entity(entity).Property(column).HasConversion(Cents);
             }
         }
+
+        // A million ECL results a month are summed by the provisioning report: whole cents too.
+        foreach (var column in Risk.Ecl.EclColumns.CentColumns)
+        {
+            builder.Entity<Domain.Risk.EclResult>().Property(column).HasConversion(Cents);
+        }
     }
 
     /// <summary>Yuan with at most 2 decimals stored as whole cents.</summary>

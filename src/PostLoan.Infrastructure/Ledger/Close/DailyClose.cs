@@ -9,6 +9,7 @@ using PostLoan.Domain.Administration;
 using PostLoan.Domain.Common;
 using PostLoan.Domain.Ledger.Loans;
 using PostLoan.Infrastructure.Persistence;
+using PostLoan.Infrastructure.Risk.Classification;
 
 namespace PostLoan.Infrastructure.Ledger.Close;
 
@@ -22,7 +23,7 @@ public sealed record CloseSummary(DateOnly Date, bool AlreadyClosed, long LoansC
 /// chunks not yet committed and ends with the same result; on PostgreSQL several nodes can share a run, each claiming
 /// chunks with <c>FOR UPDATE SKIP LOCKED</c>. Dates close in order; a completed date is not closed twice.
 /// </summary>
-public sealed class DailyClose(PostLoanDbContext db, DatabaseOptions database, TimeProvider clock, ILogger<DailyClose> logger)
+public sealed class DailyClose(PostLoanDbContext db, DatabaseOptions database, TimeProvider clock, ClassificationEngine classification, ILogger<DailyClose> logger)
 {
     /// <summary>Loans per chunk (one transaction each).</summary>
     public const int DefaultChunkSize = 50_000;
@@ -86,6 +87,8 @@ public sealed class DailyClose(PostLoanDbContext db, DatabaseOptions database, T
         run = await db.CloseRuns.FirstAsync(r => r.Date == date, cancellationToken);
         if (run.State != CloseRunState.Completed)
         {
+            // The nightly five-level proposal is part of the close: a killed close reruns it (it is idempotent).
+            await classification.RunAsync(date, cancellationToken);
             run.LoansClosed = await db.CloseChunks.Where(c => c.Date == date).SumAsync(c => (long)c.LoansClosed, cancellationToken);
             run.State = CloseRunState.Completed;
             run.CompletedAt = clock.GetUtcNow();
@@ -123,6 +126,7 @@ public sealed class DailyClose(PostLoanDbContext db, DatabaseOptions database, T
         await db.LoanSnapshots.Where(s => s.Date == date).ExecuteDeleteAsync(cancellationToken);
         await db.JournalEntries.Where(j => j.Date == date && j.LoanId == null).ExecuteDeleteAsync(cancellationToken);
         await db.CloseChunks.Where(c => c.Date == date).ExecuteDeleteAsync(cancellationToken);
+        await ClassificationEngine.UndoAsync(db.Database.GetDbConnection(), transaction.GetDbTransaction(), date, cancellationToken);
         last.State = CloseRunState.Reopened;
         last.CompletedAt = null;
         db.Audit(AuditAction.Updated, nameof(CloseRun), date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), "reopened: " + reason.Trim());
@@ -177,7 +181,7 @@ public sealed class DailyClose(PostLoanDbContext db, DatabaseOptions database, T
             var tx = transaction.GetDbTransaction();
             long from, to;
             int number;
-            await using (var claim = Command(connection, tx,
+            await using (var claim = BulkWriter.Command(connection, tx,
                 "SELECT \"Number\", \"FromLoanId\", \"ToLoanId\" FROM close_chunks WHERE \"Date\" = @d AND \"CompletedAt\" IS NULL ORDER BY \"Number\" LIMIT 1 FOR UPDATE SKIP LOCKED", "d", date))
             await using (var reader = await claim.ExecuteReaderAsync(cancellationToken))
             {
@@ -283,7 +287,7 @@ public sealed class DailyClose(PostLoanDbContext db, DatabaseOptions database, T
             work.Rows ?? positions.Select(p => PositionColumns.Values(p, PositionColumns.StoresCents(connection))), cancellationToken);
         foreach (var (loanId, period, principal, interest) in revolvingDue)
         {
-            await using var update = Command(connection, tx,
+            await using var update = BulkWriter.Command(connection, tx,
                 "UPDATE installments SET \"Principal\" = @p, \"Interest\" = @i WHERE \"LoanId\" = @l AND \"Period\" = @n AND \"PrincipalPaid\" = 0 AND \"InterestPaid\" = 0",
                 "p", principal, "i", interest, "l", loanId, "n", period);
             await update.ExecuteNonQueryAsync(cancellationToken);
@@ -297,7 +301,7 @@ public sealed class DailyClose(PostLoanDbContext db, DatabaseOptions database, T
         }
 
         await BulkWriter.InsertAsync(connection, tx, "journal_entries", JournalColumns, journalRows, cancellationToken);
-        await using (var done = Command(connection, tx,
+        await using (var done = BulkWriter.Command(connection, tx,
             "UPDATE close_chunks SET \"CompletedAt\" = @at, \"LoansClosed\" = @n WHERE \"Date\" = @d AND \"Number\" = @c",
             "at", postgres ? clock.GetUtcNow() : BulkWriter.SqliteValue(clock.GetUtcNow()), "n", positions.Length, "d", date, "c", work.Number))
         {
@@ -383,7 +387,7 @@ public sealed class DailyClose(PostLoanDbContext db, DatabaseOptions database, T
         var lagging = new List<int>();
         var dueToday = new Dictionary<long, int>();
         var cents = PositionColumns.StoresCents(connection);
-        await using (var command = Command(connection, tx, sql, "d", date, "from", from, "to", to))
+        await using (var command = BulkWriter.Command(connection, tx, sql, "d", date, "from", from, "to", to))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             var n = PositionColumns.Count;
@@ -422,7 +426,7 @@ public sealed class DailyClose(PostLoanDbContext db, DatabaseOptions database, T
                 JOIN installments f ON f."LoanId" = p."LoanId" AND f."Period" = p."NextPeriod" + 1
                 WHERE p."LoanId" BETWEEN @from AND @to AND p."NextDueDate" = @d
                 """;
-            await using var command = Command(connection, tx, next, "d", date, "from", from, "to", to);
+            await using var command = BulkWriter.Command(connection, tx, next, "d", date, "from", from, "to", to);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (cents ? reader.Read() : await reader.ReadAsync(cancellationToken))
             {
@@ -463,34 +467,16 @@ public sealed class DailyClose(PostLoanDbContext db, DatabaseOptions database, T
     /// <summary>Writes the snapshots of the chunk, then sets the live positions from them in one statement.</summary>
     private static async Task WriteChunkAsync(DbConnection connection, DbTransaction tx, DateOnly date, long from, long to, IEnumerable<object?[]> snapshotRows, CancellationToken cancellationToken)
     {
-        await using (var clear = Command(connection, tx, "DELETE FROM loan_snapshots WHERE \"Date\" = @d AND \"LoanId\" BETWEEN @from AND @to", "d", date, "from", from, "to", to))
+        await using (var clear = BulkWriter.Command(connection, tx, "DELETE FROM loan_snapshots WHERE \"Date\" = @d AND \"LoanId\" BETWEEN @from AND @to", "d", date, "from", from, "to", to))
         {
             await clear.ExecuteNonQueryAsync(cancellationToken);
         }
 
         await BulkWriter.InsertAsync(connection, tx, "loan_snapshots", PositionColumns.All, snapshotRows, cancellationToken);
         var assignments = string.Join(", ", PositionColumns.All.Skip(1).Select(c => $"{BulkWriter.Quote(c.Name)} = s.{BulkWriter.Quote(c.Name)}"));
-        await using var update = Command(connection, tx,
+        await using var update = BulkWriter.Command(connection, tx,
             $"UPDATE loan_positions SET {assignments} FROM loan_snapshots s WHERE s.\"Date\" = @d AND s.\"LoanId\" = loan_positions.\"LoanId\" AND s.\"LoanId\" BETWEEN @from AND @to",
             "d", date, "from", from, "to", to);
         await update.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    private static DbCommand Command(DbConnection connection, DbTransaction? tx, string sql, params object?[] namesAndValues)
-    {
-        var parameters = Enumerable.Range(0, namesAndValues.Length / 2).Select(k => ((string)namesAndValues[2 * k]!, namesAndValues[2 * k + 1]));
-        var command = connection.CreateCommand();
-        command.Transaction = tx;
-        command.CommandText = sql;
-        var sqlite = connection is not NpgsqlConnection;
-        foreach (var (name, value) in parameters)
-        {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = "@" + name;
-            parameter.Value = sqlite ? BulkWriter.SqliteValue(value) : value ?? DBNull.Value;
-            command.Parameters.Add(parameter);
-        }
-
-        return command;
     }
 }

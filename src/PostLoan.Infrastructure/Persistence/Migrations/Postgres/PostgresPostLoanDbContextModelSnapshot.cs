@@ -1345,6 +1345,446 @@ namespace PostLoan.Infrastructure.Persistence.Migrations.Postgres
                     b.ToTable("loan_transactions", (string)null);
                 });
 
+            modelBuilder.Entity("PostLoan.Domain.Risk.ClassificationChange", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("AccountManagerId")
+                        .HasColumnType("text");
+
+                    b.Property<int>("CustomerId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateOnly>("Date")
+                        .HasColumnType("date");
+
+                    b.Property<DateTimeOffset?>("DecidedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("DecidedBy")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("DecidedByName")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("DecisionNote")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<string>("Evidence")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<int>("Floor")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("From")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("LoanId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("OrganisationId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("OrganisationPath")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTimeOffset>("ProposedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ProposedBy")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("ProposedByName")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<int>("Reasons")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Source")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("State")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("To")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("LoanId", "Date");
+
+                    b.HasIndex("State", "OrganisationPath");
+
+                    b.ToTable("classification_changes", (string)null);
+                });
+
+            modelBuilder.Entity("PostLoan.Domain.Risk.EclResult", b =>
+                {
+                    b.Property<string>("Month")
+                        .HasMaxLength(7)
+                        .HasColumnType("character varying(7)");
+
+                    b.Property<long>("LoanId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("AccountManagerId")
+                        .HasColumnType("text");
+
+                    b.Property<int>("Bucket")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Category")
+                        .HasColumnType("integer");
+
+                    b.Property<decimal>("Coverage")
+                        .HasColumnType("numeric");
+
+                    b.Property<int>("CustomerId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("DaysPastDue")
+                        .HasColumnType("integer");
+
+                    b.Property<decimal>("DiscountRate")
+                        .HasColumnType("numeric");
+
+                    b.Property<decimal>("Ead")
+                        .HasColumnType("numeric");
+
+                    b.Property<decimal>("Ecl")
+                        .HasColumnType("numeric");
+
+                    b.Property<decimal>("EclBase")
+                        .HasColumnType("numeric");
+
+                    b.Property<decimal>("EclDownside")
+                        .HasColumnType("numeric");
+
+                    b.Property<decimal>("EclUpside")
+                        .HasColumnType("numeric");
+
+                    b.Property<int>("Horizon")
+                        .HasColumnType("integer");
+
+                    b.Property<decimal>("Lgd")
+                        .HasColumnType("numeric");
+
+                    b.Property<int>("OrganisationId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("OrganisationPath")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<double>("Pd12Month")
+                        .HasColumnType("double precision");
+
+                    b.Property<double>("PdLifetime")
+                        .HasColumnType("double precision");
+
+                    b.Property<int>("PdSource")
+                        .HasColumnType("integer");
+
+                    b.Property<decimal>("Principal")
+                        .HasColumnType("numeric");
+
+                    b.Property<int>("ProductId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("RemainingMonths")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Security")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<int>("Stage")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("StageReasons")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Month", "LoanId");
+
+                    b.HasIndex("LoanId", "Month");
+
+                    b.ToTable("ecl_results", (string)null);
+                });
+
+            modelBuilder.Entity("PostLoan.Domain.Risk.EclRun", b =>
+                {
+                    b.Property<string>("Month")
+                        .HasMaxLength(7)
+                        .HasColumnType("character varying(7)");
+
+                    b.Property<DateOnly>("AsOf")
+                        .HasColumnType("date");
+
+                    b.Property<DateTimeOffset?>("CompletedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<decimal>("Ecl")
+                        .HasColumnType("numeric");
+
+                    b.Property<decimal>("EclStage1")
+                        .HasColumnType("numeric");
+
+                    b.Property<decimal>("EclStage2")
+                        .HasColumnType("numeric");
+
+                    b.Property<decimal>("EclStage3")
+                        .HasColumnType("numeric");
+
+                    b.Property<decimal>("Exposure")
+                        .HasColumnType("numeric");
+
+                    b.Property<long>("Loans")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Parameters")
+                        .HasColumnType("text");
+
+                    b.Property<double>("Seconds")
+                        .HasColumnType("double precision");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("StartedBy")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int>("State")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Month");
+
+                    b.ToTable("ecl_runs", (string)null);
+                });
+
+            modelBuilder.Entity("PostLoan.Domain.Risk.EclScenario", b =>
+                {
+                    b.Property<string>("Code")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<int>("Order")
+                        .HasColumnType("integer");
+
+                    b.Property<decimal>("PdMultiplier")
+                        .HasColumnType("numeric");
+
+                    b.Property<decimal>("Weight")
+                        .HasColumnType("numeric");
+
+                    b.HasKey("Code");
+
+                    b.ToTable("ecl_scenarios", (string)null);
+                });
+
+            modelBuilder.Entity("PostLoan.Domain.Risk.LgdRule", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<decimal>("Lgd")
+                        .HasColumnType("numeric");
+
+                    b.Property<decimal>("MinCoverage")
+                        .HasColumnType("numeric");
+
+                    b.Property<string>("Security")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Security", "MinCoverage")
+                        .IsUnique();
+
+                    b.ToTable("lgd_rules", (string)null);
+                });
+
+            modelBuilder.Entity("PostLoan.Domain.Risk.LoanClassification", b =>
+                {
+                    b.Property<long>("LoanId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("AccountManagerId")
+                        .HasColumnType("text");
+
+                    b.Property<DateOnly>("AsOf")
+                        .HasColumnType("date");
+
+                    b.Property<int>("Category")
+                        .HasColumnType("integer");
+
+                    b.Property<DateOnly?>("ChangedOn")
+                        .HasColumnType("date");
+
+                    b.Property<int>("CustomerId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Floor")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("Held")
+                        .HasColumnType("integer");
+
+                    b.Property<DateOnly?>("ObservationEnds")
+                        .HasColumnType("date");
+
+                    b.Property<int>("OrganisationId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("OrganisationPath")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int>("Proposed")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Reasons")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("RestructureEventId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int?>("RestructureFloor")
+                        .HasColumnType("integer");
+
+                    b.Property<DateOnly?>("RestructuredOn")
+                        .HasColumnType("date");
+
+                    b.Property<int>("Stage")
+                        .HasColumnType("integer");
+
+                    b.HasKey("LoanId");
+
+                    b.HasIndex("CustomerId");
+
+                    b.HasIndex("OrganisationPath");
+
+                    b.ToTable("loan_classifications", (string)null);
+                });
+
+            modelBuilder.Entity("PostLoan.Domain.Risk.PdOverride", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<int>("Bucket")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<decimal>("Pd12Month")
+                        .HasColumnType("numeric");
+
+                    b.Property<int?>("ProductId")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProductId", "Bucket")
+                        .IsUnique();
+
+                    b.ToTable("pd_overrides", (string)null);
+                });
+
+            modelBuilder.Entity("PostLoan.Domain.Risk.RiskFlag", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("AccountManagerId")
+                        .HasColumnType("text");
+
+                    b.Property<int>("CustomerId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer");
+
+                    b.Property<long?>("LoanId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<string>("OrganisationPath")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTimeOffset>("RecordedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("RecordedBy")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Reference")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateOnly>("Since")
+                        .HasColumnType("date");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<DateOnly?>("Until")
+                        .HasColumnType("date");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("LoanId");
+
+                    b.HasIndex("CustomerId", "Kind");
+
+                    b.ToTable("risk_flags", (string)null);
+                });
+
             modelBuilder.Entity("PostLoan.Infrastructure.Identity.ApplicationUser", b =>
                 {
                     b.Property<string>("Id")
@@ -1624,6 +2064,41 @@ namespace PostLoan.Infrastructure.Persistence.Migrations.Postgres
                         .WithMany()
                         .HasForeignKey("LoanId")
                         .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("PostLoan.Domain.Risk.ClassificationChange", b =>
+                {
+                    b.HasOne("PostLoan.Domain.Ledger.Loans.Loan", null)
+                        .WithMany()
+                        .HasForeignKey("LoanId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("PostLoan.Domain.Risk.LoanClassification", b =>
+                {
+                    b.HasOne("PostLoan.Domain.Ledger.Loans.Loan", null)
+                        .WithOne()
+                        .HasForeignKey("PostLoan.Domain.Risk.LoanClassification", "LoanId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("PostLoan.Domain.Risk.PdOverride", b =>
+                {
+                    b.HasOne("PostLoan.Domain.Ledger.Loans.LoanProduct", null)
+                        .WithMany()
+                        .HasForeignKey("ProductId")
+                        .OnDelete(DeleteBehavior.Cascade);
+                });
+
+            modelBuilder.Entity("PostLoan.Domain.Risk.RiskFlag", b =>
+                {
+                    b.HasOne("PostLoan.Domain.Ledger.Customers.Customer", null)
+                        .WithMany()
+                        .HasForeignKey("CustomerId")
+                        .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 #pragma warning restore 612, 618

@@ -1306,6 +1306,438 @@ namespace PostLoan.Infrastructure.Persistence.Migrations.Sqlite
                     b.ToTable("loan_transactions", (string)null);
                 });
 
+            modelBuilder.Entity("PostLoan.Domain.Risk.ClassificationChange", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AccountManagerId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("CustomerId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("Date")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("DecidedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("DecidedBy")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DecidedByName")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DecisionNote")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Evidence")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Floor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("From")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LoanId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("OrganisationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("OrganisationPath")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ProposedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ProposedBy")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProposedByName")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Reasons")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Source")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("State")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("To")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("LoanId", "Date");
+
+                    b.HasIndex("State", "OrganisationPath");
+
+                    b.ToTable("classification_changes", (string)null);
+                });
+
+            modelBuilder.Entity("PostLoan.Domain.Risk.EclResult", b =>
+                {
+                    b.Property<string>("Month")
+                        .HasMaxLength(7)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("LoanId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AccountManagerId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Bucket")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Category")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<decimal>("Coverage")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("CustomerId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("DaysPastDue")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<decimal>("DiscountRate")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Ead")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Ecl")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("EclBase")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("EclDownside")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("EclUpside")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Horizon")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<decimal>("Lgd")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("OrganisationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("OrganisationPath")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double>("Pd12Month")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("PdLifetime")
+                        .HasColumnType("REAL");
+
+                    b.Property<int>("PdSource")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Principal")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ProductId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("RemainingMonths")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Security")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Stage")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("StageReasons")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Month", "LoanId");
+
+                    b.HasIndex("LoanId", "Month");
+
+                    b.ToTable("ecl_results", (string)null);
+                });
+
+            modelBuilder.Entity("PostLoan.Domain.Risk.EclRun", b =>
+                {
+                    b.Property<string>("Month")
+                        .HasMaxLength(7)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("AsOf")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("CompletedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<decimal>("Ecl")
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal>("EclStage1")
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal>("EclStage2")
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal>("EclStage3")
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal>("Exposure")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Loans")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Parameters")
+                        .HasColumnType("TEXT");
+
+                    b.Property<double>("Seconds")
+                        .HasColumnType("REAL");
+
+                    b.Property<long>("StartedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("StartedBy")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("State")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Month");
+
+                    b.ToTable("ecl_runs", (string)null);
+                });
+
+            modelBuilder.Entity("PostLoan.Domain.Risk.EclScenario", b =>
+                {
+                    b.Property<string>("Code")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Order")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<decimal>("PdMultiplier")
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal>("Weight")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Code");
+
+                    b.ToTable("ecl_scenarios", (string)null);
+                });
+
+            modelBuilder.Entity("PostLoan.Domain.Risk.LgdRule", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<decimal>("Lgd")
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal>("MinCoverage")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Security")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Security", "MinCoverage")
+                        .IsUnique();
+
+                    b.ToTable("lgd_rules", (string)null);
+                });
+
+            modelBuilder.Entity("PostLoan.Domain.Risk.LoanClassification", b =>
+                {
+                    b.Property<long>("LoanId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AccountManagerId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("AsOf")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Category")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly?>("ChangedOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("CustomerId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Floor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("Held")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly?>("ObservationEnds")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("OrganisationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("OrganisationPath")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Proposed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Reasons")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("RestructureEventId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("RestructureFloor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly?>("RestructuredOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Stage")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("LoanId");
+
+                    b.HasIndex("CustomerId");
+
+                    b.HasIndex("OrganisationPath");
+
+                    b.ToTable("loan_classifications", (string)null);
+                });
+
+            modelBuilder.Entity("PostLoan.Domain.Risk.PdOverride", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Bucket")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal>("Pd12Month")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("ProductId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProductId", "Bucket")
+                        .IsUnique();
+
+                    b.ToTable("pd_overrides", (string)null);
+                });
+
+            modelBuilder.Entity("PostLoan.Domain.Risk.RiskFlag", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AccountManagerId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("CustomerId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LoanId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OrganisationPath")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("RecordedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RecordedBy")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reference")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("Since")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly?>("Until")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("LoanId");
+
+                    b.HasIndex("CustomerId", "Kind");
+
+                    b.ToTable("risk_flags", (string)null);
+                });
+
             modelBuilder.Entity("PostLoan.Infrastructure.Identity.ApplicationUser", b =>
                 {
                     b.Property<string>("Id")
@@ -1585,6 +2017,41 @@ namespace PostLoan.Infrastructure.Persistence.Migrations.Sqlite
                         .WithMany()
                         .HasForeignKey("LoanId")
                         .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("PostLoan.Domain.Risk.ClassificationChange", b =>
+                {
+                    b.HasOne("PostLoan.Domain.Ledger.Loans.Loan", null)
+                        .WithMany()
+                        .HasForeignKey("LoanId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("PostLoan.Domain.Risk.LoanClassification", b =>
+                {
+                    b.HasOne("PostLoan.Domain.Ledger.Loans.Loan", null)
+                        .WithOne()
+                        .HasForeignKey("PostLoan.Domain.Risk.LoanClassification", "LoanId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("PostLoan.Domain.Risk.PdOverride", b =>
+                {
+                    b.HasOne("PostLoan.Domain.Ledger.Loans.LoanProduct", null)
+                        .WithMany()
+                        .HasForeignKey("ProductId")
+                        .OnDelete(DeleteBehavior.Cascade);
+                });
+
+            modelBuilder.Entity("PostLoan.Domain.Risk.RiskFlag", b =>
+                {
+                    b.HasOne("PostLoan.Domain.Ledger.Customers.Customer", null)
+                        .WithMany()
+                        .HasForeignKey("CustomerId")
+                        .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 #pragma warning restore 612, 618
