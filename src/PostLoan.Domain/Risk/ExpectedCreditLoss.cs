@@ -82,9 +82,9 @@ public enum StageReasons
 /// <summary>A cumulative PD curve: element t is the probability of default within t months (element 0 is 0).</summary>
 public readonly record struct PdCurve(double[] Cumulative, PdSource Source)
 {
-    /// <summary>From a matrix with an absorbing default state, starting in bucket <paramref name="from"/>.</summary>
+    /// <summary>From a matrix whose last state is an absorbing default, starting in state <paramref name="from"/>.</summary>
     public static PdCurve FromMatrix(TransitionMatrix matrix, int from, int months, PdSource source) =>
-        new(matrix.Path(from, DpdBuckets.Default, months), source);
+        new(matrix.Path(from, matrix.Size - 1, months), source);
 
     /// <summary>From a 12-month PD with a constant monthly hazard h = 1 − (1 − PD12)^(1/12): PD(t) = 1 − (1 − h)^t.</summary>
     public static PdCurve FromTwelveMonth(double pd12, int months, PdSource source)
