@@ -42,14 +42,28 @@ public static class BenchCommand
                 return 2;
             }
 
-            return await RunAsync(count, name, result.GetValue(connection), result.GetValue(chunk), result.GetValue(keep), cancellationToken);
+            return await RunAsync(count, name, result.GetValue(connection), result.GetValue(chunk), result.GetValue(keep), ecl: false, cancellationToken);
+        });
+        var ecl = new Command("ecl", "Benchmark the month-end ECL (PD calibration, lifetime cash-flow projection, results written)") { loans, provider, connection, keep };
+        ecl.SetAction(async (result, cancellationToken) =>
+        {
+            var count = result.GetValue(loans);
+            var name = result.GetValue(provider)?.ToLowerInvariant();
+            if (count is < 1 or > 10_000_000 || name is not ("sqlite" or "postgres"))
+            {
+                Console.Error.WriteLine(count is < 1 or > 10_000_000 ? "--loans: must be between 1 and 10000000" : "--provider: must be sqlite or postgres");
+                return 2;
+            }
+
+            return await RunAsync(count, name, result.GetValue(connection), DailyClose.DefaultChunkSize, result.GetValue(keep), ecl: true, cancellationToken);
         });
         var command = new Command("bench", "Whole-process benchmarks (results go to docs/benchmarks.md)");
         command.Subcommands.Add(eod);
+        command.Subcommands.Add(ecl);
         return command;
     }
 
-    private static async Task<int> RunAsync(int count, string provider, string? connectionString, int chunkSize, bool keep, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(int count, string provider, string? connectionString, int chunkSize, bool keep, bool ecl, CancellationToken cancellationToken)
     {
         var directory = Path.Combine(Path.GetTempPath(), "postloan-bench-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(directory);
@@ -78,6 +92,10 @@ public static class BenchCommand
             }
 
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Generated {count} loans on {provider} in {setup.Elapsed.TotalSeconds:0.0} s."));
+            if (ecl)
+            {
+                return await EclBench.RunAsync(services, count, closeDate, cancellationToken);
+            }
 
             var sample = await SampleAsync(services, Math.Min(count, 100_000), cancellationToken);
             var compute = MeasureCompute(sample, count, closeDate);
