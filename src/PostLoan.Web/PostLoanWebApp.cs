@@ -22,6 +22,7 @@ using PostLoan.Web.Components;
 using PostLoan.Web.Features.Account;
 using PostLoan.Web.Features.Administration;
 using PostLoan.Web.Features.Ledger;
+using PostLoan.Web.Features.Risk;
 using PostLoan.Web.Identity;
 
 namespace PostLoan.Web;
@@ -137,6 +138,7 @@ public static class PostLoanWebApp
         api.MapLedgerApi();
         api.MapLoanApi();
         api.MapCreditSupportApi();
+        api.MapEclApi();
         api.MapImportApi();
 
         app.MapAccountEndpoints();
