@@ -36,6 +36,7 @@ public static class PostLoanCommandLine
         root.Subcommands.Add(LoanToolsCommand.Schedule());
         root.Subcommands.Add(LoanToolsCommand.Simulate());
         root.Subcommands.Add(EodCommand.Build());
+        root.Subcommands.Add(MigrationCommand.Build());
         root.Subcommands.Add(BenchCommand.Build());
         return root;
     }

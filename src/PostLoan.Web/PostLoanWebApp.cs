@@ -22,6 +22,7 @@ using PostLoan.Web.Components;
 using PostLoan.Web.Features.Account;
 using PostLoan.Web.Features.Administration;
 using PostLoan.Web.Features.Ledger;
+using PostLoan.Web.Features.Risk;
 using PostLoan.Web.Identity;
 
 namespace PostLoan.Web;
@@ -138,6 +139,7 @@ public static class PostLoanWebApp
         api.MapLoanApi();
         api.MapCreditSupportApi();
         api.MapImportApi();
+        api.MapRiskReportApi();
 
         app.MapAccountEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
