@@ -341,6 +341,19 @@ public abstract class RiskReports : IAsyncLifetime
                 MigrationMeasure.Balance));
     }
 
+    [Fact]
+    public async Task The_pages_render_the_latest_months_for_a_risk_manager()
+    {
+        using var risk = await _app.SignedInAsync("risk");
+
+        var migration = await risk.GetStringAsync("/risk/migration");
+        Assert.Contains("data-testid=\"migration-table\"", migration, StringComparison.Ordinal);
+        Assert.Contains("data-testid=\"migration-cell-1-5\"", migration, StringComparison.Ordinal);
+        var provisioning = await risk.GetStringAsync("/risk/provisioning");
+        Assert.Contains("data-testid=\"provisioning-table\"", provisioning, StringComparison.Ordinal);
+        Assert.Contains("25.48%", provisioning, StringComparison.Ordinal);
+    }
+
     private readonly record struct Snap(LoanStatus Status, FiveLevelCategory Category, int Dpd, decimal Principal);
 
     private sealed record ProblemBody(string? Title, int? Status, string? Detail);
