@@ -43,6 +43,8 @@ public static class ServiceCollectionExtensions
         services.AddScoped<Risk.Classification.ClassificationEngine>();
         services.AddScoped<Risk.Classification.ClassificationService>();
         services.AddScoped<Risk.Ecl.EclEngine>();
+        services.AddScoped<Risk.Reports.MigrationMatrices>();
+        services.AddScoped<Risk.Reports.ProvisioningReport>();
 
         var security = configuration.GetSection("Security");
         return services

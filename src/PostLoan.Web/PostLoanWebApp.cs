@@ -140,6 +140,7 @@ public static class PostLoanWebApp
         api.MapCreditSupportApi();
         api.MapEclApi();
         api.MapImportApi();
+        api.MapRiskReportApi();
 
         app.MapAccountEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
