@@ -36,11 +36,8 @@ public static class PostLoanCommandLine
         root.Subcommands.Add(LoanToolsCommand.Schedule());
         root.Subcommands.Add(LoanToolsCommand.Simulate());
         root.Subcommands.Add(EodCommand.Build());
-<<<<<<< HEAD
         root.Subcommands.Add(RiskCommand.Ecl());
-=======
         root.Subcommands.Add(MigrationCommand.Build());
->>>>>>> risk-reports
         root.Subcommands.Add(BenchCommand.Build());
         return root;
     }
