@@ -22,6 +22,7 @@ using PostLoan.Web.Components;
 using PostLoan.Web.Features.Account;
 using PostLoan.Web.Features.Administration;
 using PostLoan.Web.Features.Ledger;
+using PostLoan.Web.Features.Risk;
 using PostLoan.Web.Identity;
 
 namespace PostLoan.Web;
@@ -136,6 +137,7 @@ public static class PostLoanWebApp
         api.MapAdministrationApi();
         api.MapLedgerApi();
         api.MapLoanApi();
+        api.MapClassificationApi();
         api.MapCreditSupportApi();
         api.MapImportApi();
 
