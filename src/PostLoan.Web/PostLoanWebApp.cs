@@ -137,6 +137,7 @@ public static class PostLoanWebApp
         api.MapAdministrationApi();
         api.MapLedgerApi();
         api.MapLoanApi();
+        api.MapClassificationApi();
         api.MapCreditSupportApi();
         api.MapEclApi();
         api.MapImportApi();
