@@ -65,6 +65,20 @@ public sealed class SyntheticBook(PostLoanDbContext db, TimeProvider clock)
                 await transaction.CommitAsync(cancellationToken);
             }
 
+            // Steady state: the book was classified last night, so the close's classification writes only what changes.
+            await using (var classified = BulkWriter.Command(connection, null, """
+                INSERT INTO loan_classifications ("LoanId", "CustomerId", "OrganisationId", "OrganisationPath", "AccountManagerId", "AsOf", "Category",
+                  "Stage", "Floor", "Reasons", "Proposed", "Held", "ChangedOn", "RestructureEventId", "RestructuredOn", "RestructureFloor", "ObservationEnds")
+                SELECT p."LoanId", l."CustomerId", l."OrganisationId", l."OrganisationPath", l."AccountManagerId", @before, p."Category", p."Stage",
+                  p."Category", CASE WHEN p."DaysPastDue" > 0 THEN 1 ELSE 0 END, p."Category", NULL, NULL, 0, NULL, NULL, NULL
+                FROM loan_positions p JOIN loans l ON l."Id" = p."LoanId"
+                WHERE l."Id" >= @first
+                """, "before", before, "first", firstId))
+            {
+                classified.CommandTimeout = 0;
+                await classified.ExecuteNonQueryAsync(cancellationToken);
+            }
+
             if (connection is NpgsqlConnection)
             {
                 await using var sequence = connection.CreateCommand();
