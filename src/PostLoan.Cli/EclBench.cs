@@ -11,7 +11,7 @@ namespace PostLoan.Cli;
 /// <summary>
 /// <c>./postloan bench ecl --loans N</c>: on the synthetic book, closes the month-end (2026-06-30), gives the book a
 /// history and a spread of stages (a 2026-05-31 month-end derived from it, one loan in 50 at 45 days past due — stage 2
-/// with a lifetime projection —, one in 97 non-performing), then times one month-end ECL run end to end: PD calibration
+/// with a lifetime projection —, one in 97 non-performing, half of them 45 days late a month earlier), then times one month-end ECL run end to end: PD calibration
 /// from the two month-ends, reading every loan, the lifetime cash-flow projection and writing every result.
 /// </summary>
 internal static class EclBench
@@ -37,9 +37,12 @@ internal static class EclBench
             var select = string.Join(", ", PositionColumns.All.Select(c => c.Name switch
             {
                 "Date" or "ClosedThrough" => "{0}",
-                // A month earlier the defaulted loans were current and the 45-day ones 15 days late: PD is measured on that.
-                "DaysPastDue" => "CASE WHEN \"LoanId\" % 97 = 0 OR \"LoanId\" % 7 = 0 THEN 0 WHEN \"LoanId\" % 50 = 0 THEN 15 ELSE \"DaysPastDue\" END",
-                "Category" or "Stage" => "CASE WHEN \"LoanId\" % 97 = 0 OR \"LoanId\" % 50 = 0 THEN 1 ELSE " + BulkWriter.Quote(c.Name) + " END",
+                // A month earlier: half the defaulted loans were 45 days late and half current, the 45-day ones 15 days
+                // late, the rest a month less late (31 → 1); PD is measured on those transitions.
+                "DaysPastDue" => "CASE WHEN \"LoanId\" % 97 = 0 THEN (CASE WHEN \"LoanId\" % 2 = 0 THEN 45 ELSE 0 END) WHEN \"LoanId\" % 7 = 0 THEN 0 " +
+                    "WHEN \"LoanId\" % 50 = 0 THEN 15 WHEN \"DaysPastDue\" > 30 THEN \"DaysPastDue\" - 30 ELSE \"DaysPastDue\" END",
+                "Category" => "CASE WHEN \"LoanId\" % 97 = 0 AND \"LoanId\" % 2 = 0 THEN 2 WHEN \"LoanId\" % 97 = 0 OR \"LoanId\" % 50 = 0 THEN 1 ELSE \"Category\" END",
+                "Stage" => "CASE WHEN \"LoanId\" % 97 = 0 AND \"LoanId\" % 2 = 0 THEN 2 WHEN \"LoanId\" % 97 = 0 OR \"LoanId\" % 50 = 0 THEN 1 ELSE \"Stage\" END",
                 _ => BulkWriter.Quote(c.Name),
             }));
 #pragma warning disable EF1003 // the SQL is built from the fixed column list, values are parameters

@@ -158,9 +158,9 @@ public sealed class ClassificationService(PostLoanDbContext db, LoanServicing se
             return Error.NotFound("flag.not_found", $"risk flag {flagId} was not found");
         }
 
-        if (until <= flag.Since)
+        if (until < flag.Since)
         {
-            return Error.Validation("until", $"must be after the flag's start {flag.Since:yyyy-MM-dd}");
+            return Error.Validation("until", $"must not be before the flag's start {flag.Since:yyyy-MM-dd}");
         }
 
         flag.Until = until;
