@@ -1,6 +1,7 @@
 using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using PostLoan.Domain.Administration;
+using PostLoan.Domain.Common;
 
 namespace PostLoan.Infrastructure.Persistence;
 
@@ -29,6 +30,17 @@ public static class ScopedAccess
         db.Audit(AuditAction.AccessDenied, typeof(T).Name, entityId, "outside the user's data scope");
         await db.SaveChangesAsync(cancellationToken);
         return new Access<T>(AccessOutcome.Denied, null);
+    }
+}
+
+/// <summary>Filters by organisation: the path of an organisation the caller may see, whose subtree a list is narrowed to.</summary>
+public static class OrganisationFilter
+{
+    /// <summary>The organisation's path, or a validation error on <c>organisationId</c> when it is outside the scope (or absent).</summary>
+    public static async Task<Result<string>> PathAsync(PostLoanDbContext db, int organisationId, CancellationToken cancellationToken = default)
+    {
+        var path = await db.Organisations.Where(o => o.Id == organisationId).Select(o => o.Path).FirstOrDefaultAsync(cancellationToken);
+        return path is null ? Error.Validation("organisationId", $"organisation {organisationId} is not within your scope") : path;
     }
 }
 

@@ -761,13 +761,14 @@ public static class LoanQueries
 
         if (filter.OrganisationId is { } organisationId)
         {
-            var path = await db.Organisations.Where(o => o.Id == organisationId).Select(o => o.Path).FirstOrDefaultAsync(ct);
-            if (path is null)
+            var path = await OrganisationFilter.PathAsync(db, organisationId, ct);
+            if (!path.IsSuccess)
             {
-                return Error.Validation("organisationId", $"organisation {organisationId} is not within your scope");
+                return path.Error!;
             }
 
-            loans = loans.Where(l => l.OrganisationPath.StartsWith(path));
+            var prefix = path.Value!;
+            loans = loans.Where(l => l.OrganisationPath.StartsWith(prefix));
         }
 
         if (!string.IsNullOrWhiteSpace(filter.Product))

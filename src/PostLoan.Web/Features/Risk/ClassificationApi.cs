@@ -296,13 +296,14 @@ public static class ClassificationQueries
         var rows = db.LoanClassifications.AsNoTracking();
         if (filter.OrganisationId is { } organisationId)
         {
-            var path = await db.Organisations.Where(o => o.Id == organisationId).Select(o => o.Path).FirstOrDefaultAsync(ct);
-            if (path is null)
+            var path = await OrganisationFilter.PathAsync(db, organisationId, ct);
+            if (!path.IsSuccess)
             {
-                return Error.Validation("organisationId", $"organisation {organisationId} is not within your scope");
+                return path.Error!;
             }
 
-            rows = rows.Where(c => c.OrganisationPath.StartsWith(path));
+            var prefix = path.Value!;
+            rows = rows.Where(c => c.OrganisationPath.StartsWith(prefix));
         }
 
         if (!string.IsNullOrWhiteSpace(filter.Category))
