@@ -13,6 +13,10 @@ command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   missing+=(postgresql)
 fi
+# README screenshots need a CJK font, or Chinese text renders as boxes.
+if [[ -n "${POSTLOAN_SCREENSHOTS:-}" ]] && ! fc-list 2>/dev/null | grep -qi "CJK"; then
+  missing+=(fonts-noto-cjk)
+fi
 if (( ${#missing[@]} > 0 )); then
   echo "Installing Debian packages: ${missing[*]}"
   sudo_cmd=""

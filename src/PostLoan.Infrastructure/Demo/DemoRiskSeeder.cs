@@ -12,7 +12,7 @@ namespace PostLoan.Infrastructure.Demo;
 /// <summary>
 /// Risk data of the demo bank, after its loans: a credit-impaired debtor and a verified red signal, the nightly
 /// classification of the last closed date, two requests waiting for a risk manager's approval (made by a branch risk
-/// manager, so the head-office <c>risk</c> login can decide them), and the ECL of the last complete month.
+/// manager, so the head-office <c>risk</c> login can decide them), and the ECL of the last two complete months.
 /// Deterministic and run once.
 /// </summary>
 public sealed class DemoRiskSeeder(PostLoanDbContext db, ClassificationEngine classification, EclEngine ecl, TimeProvider clock)
@@ -84,8 +84,12 @@ public sealed class DemoRiskSeeder(PostLoanDbContext db, ClassificationEngine cl
             await db.SaveChangesAsync(cancellationToken);
         }
 
+        // The last two complete months, so the provisioning report has its month-over-month comparison.
         var monthEnd = date.AddDays(1).Day == 1 ? date : new DateOnly(date.Year, date.Month, 1).AddDays(-1);
-        await ecl.RunAsync(monthEnd.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture), cancellationToken);
+        foreach (var end in new[] { new DateOnly(monthEnd.Year, monthEnd.Month, 1).AddDays(-1), monthEnd })
+        {
+            await ecl.RunAsync(end.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture), cancellationToken);
+        }
         return true;
     }
 }
