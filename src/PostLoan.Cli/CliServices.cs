@@ -21,8 +21,9 @@ public static class CliServices
     {
         configuration ??= Configuration();
         var services = new ServiceCollection();
+        // Logging__LogLevel__<category> in the environment overrides these (e.g. =Debug for the close's chunk timings).
         services.AddLogging(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning)
-            .AddFilter("PostLoan", LogLevel.Information));
+            .AddFilter("PostLoan", LogLevel.Information).AddConfiguration(Configuration().GetSection("Logging")));
         services.AddSingleton(configuration);
         services.AddSingleton<ICurrentUser>(SystemUser.Instance);
         services.AddPostLoanCore(configuration);

@@ -256,11 +256,10 @@ public sealed class DailyClose(PostLoanDbContext db, DatabaseOptions database, T
             work.ReadTime = phase.Elapsed;
             if (work.Lagging.Length == 0)
             {
-                // Compute here too, and turn the snapshots into SQLite values, so the writer only binds and steps.
+                // Compute here too; the writer binds the positions straight into its prepared insert.
                 var watch = Stopwatch.StartNew();
                 work.Computed = Compute(work, new CloseEffects?[work.Positions.Length], date);
                 work.ComputeTime = watch.Elapsed;
-                work.Rows = work.Positions.Select(p => PositionColumns.Values(p, cents: true).Select(v => (object?)BulkWriter.SqliteValue(v)).ToArray()).ToList();
             }
 
             return work;
@@ -283,8 +282,7 @@ public sealed class DailyClose(PostLoanDbContext db, DatabaseOptions database, T
         var positions = work.Positions;
         var computed = work.Computed is null ? watch.Elapsed : work.ComputeTime;
         var phase = Stopwatch.StartNew();
-        await WriteChunkAsync(connection, tx, date, work.From, work.To,
-            work.Rows ?? positions.Select(p => PositionColumns.Values(p, PositionColumns.StoresCents(connection))), cancellationToken);
+        var (inserted, updated) = await WriteChunkAsync(connection, tx, date, work.From, work.To, positions, cancellationToken);
         foreach (var (loanId, period, principal, interest) in revolvingDue)
         {
             await using var update = BulkWriter.Command(connection, tx,
@@ -308,9 +306,9 @@ public sealed class DailyClose(PostLoanDbContext db, DatabaseOptions database, T
             await done.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        logger.LogDebug("Chunk {Chunk} of {Date}: {Loans} loans; read {Read} ms, compute {Compute} ms, write {Write} ms",
+        logger.LogDebug("Chunk {Chunk} of {Date}: {Loans} loans; read {Read} ms, compute {Compute} ms, write {Write} ms (snapshots {Insert} ms, positions {Update} ms)",
             work.Number, date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), positions.Length, (int)work.ReadTime.TotalMilliseconds,
-            (int)computed.TotalMilliseconds, (int)phase.Elapsed.TotalMilliseconds);
+            (int)computed.TotalMilliseconds, (int)phase.Elapsed.TotalMilliseconds, (int)inserted.TotalMilliseconds, (int)updated.TotalMilliseconds);
         return computed;
     }
 
@@ -368,9 +366,6 @@ public sealed class DailyClose(PostLoanDbContext db, DatabaseOptions database, T
         public (Dictionary<int, (decimal Interest, decimal Charges)> Journal, List<(long LoanId, int Period, decimal Principal, decimal Interest)> RevolvingDue)? Computed { get; set; }
 
         public TimeSpan ComputeTime { get; set; }
-
-        /// <summary>The snapshot rows already in SQLite's representation.</summary>
-        public List<object?[]>? Rows { get; set; }
     }
 
     private static async Task<ChunkWork> ReadChunkAsync(DbConnection connection, DbTransaction? tx, DateOnly date, int number, long from, long to, CancellationToken cancellationToken)
@@ -465,18 +460,29 @@ public sealed class DailyClose(PostLoanDbContext db, DatabaseOptions database, T
     }
 
     /// <summary>Writes the snapshots of the chunk, then sets the live positions from them in one statement.</summary>
-    private static async Task WriteChunkAsync(DbConnection connection, DbTransaction tx, DateOnly date, long from, long to, IEnumerable<object?[]> snapshotRows, CancellationToken cancellationToken)
+    private static async Task<(TimeSpan Inserted, TimeSpan Updated)> WriteChunkAsync(DbConnection connection, DbTransaction tx, DateOnly date, long from, long to, LoanPosition[] positions, CancellationToken cancellationToken)
     {
+        var watch = Stopwatch.StartNew();
         await using (var clear = BulkWriter.Command(connection, tx, "DELETE FROM loan_snapshots WHERE \"Date\" = @d AND \"LoanId\" BETWEEN @from AND @to", "d", date, "from", from, "to", to))
         {
             await clear.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await BulkWriter.InsertAsync(connection, tx, "loan_snapshots", PositionColumns.All, snapshotRows, cancellationToken);
+        if (connection is Microsoft.Data.Sqlite.SqliteConnection sqlite)
+        {
+            BulkWriter.InsertSqlite(sqlite, "loan_snapshots", PositionColumns.All, positions, PositionColumns.Bind);
+        }
+        else
+        {
+            await BulkWriter.InsertAsync(connection, tx, "loan_snapshots", PositionColumns.All, positions.Select(p => PositionColumns.Values(p, cents: false)), cancellationToken);
+        }
+
+        var inserted = watch.Elapsed;
         var assignments = string.Join(", ", PositionColumns.All.Skip(1).Select(c => $"{BulkWriter.Quote(c.Name)} = s.{BulkWriter.Quote(c.Name)}"));
         await using var update = BulkWriter.Command(connection, tx,
             $"UPDATE loan_positions SET {assignments} FROM loan_snapshots s WHERE s.\"Date\" = @d AND s.\"LoanId\" = loan_positions.\"LoanId\" AND s.\"LoanId\" BETWEEN @from AND @to",
             "d", date, "from", from, "to", to);
         await update.ExecuteNonQueryAsync(cancellationToken);
+        return (inserted, watch.Elapsed - inserted);
     }
 }

@@ -33,8 +33,7 @@ public sealed class ClassificationEngine(PostLoanDbContext db, ParameterService 
     /// with nothing recorded against it: not overdue by the kernel, classified 正常 stage 1 with no floor, reason, held
     /// category or observation period, and its debtor has no risk flag in force and no possibly non-performing loan
     /// (contagion). Its result would equal what is stored, so skipping it changes nothing and keeps a healthy million-loan
-    /// book's pass to the few percent that need it. The filter reads only the position and the classification row (which
-    /// carries the customer), so the joins to loans and customers are made for the loans that pass it.
+    /// book's pass to the few percent that need it.
     /// </summary>
     private const string PositionsSql = """
         SELECT p."LoanId", l."CustomerId", c."Kind", l."OrganisationId", l."OrganisationPath", l."AccountManagerId", p."DaysPastDue",
@@ -47,7 +46,7 @@ public sealed class ClassificationEngine(PostLoanDbContext db, ParameterService 
         WHERE p."ClosedThrough" = @d AND p."Status" <> @settled AND p."Status" <> @off
           AND (p."Category" <> 1 OR p."Stage" <> 1 OR k."LoanId" IS NULL OR k."Category" <> 1 OR k."Stage" <> 1 OR k."Floor" <> 1
                OR k."Reasons" <> 0 OR k."Proposed" <> 1 OR k."Held" IS NOT NULL OR k."ObservationEnds" IS NOT NULL
-               OR k."CustomerId" IN (
+               OR l."CustomerId" IN (
                    SELECT f."CustomerId" FROM risk_flags f WHERE f."Since" <= @d AND (f."Until" IS NULL OR f."Until" > @d)
                    UNION SELECT l2."CustomerId" FROM loan_positions p2 JOIN loans l2 ON l2."Id" = p2."LoanId"
                          WHERE p2."Status" IN (1, 2, 3, 4) AND p2."DaysPastDue" > 90
