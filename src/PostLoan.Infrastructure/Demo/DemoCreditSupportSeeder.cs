@@ -202,16 +202,8 @@ public sealed class DemoCreditSupportSeeder(PostLoanDbContext db, TimeProvider c
             await BulkWriter.InsertAsync(connection, tx, "collateral", CollateralColumns, rows.Collateral, cancellationToken);
             await BulkWriter.InsertAsync(connection, tx, "collateral_valuations", ValuationColumns, rows.Valuations, cancellationToken);
             await BulkWriter.InsertAsync(connection, tx, "collateral_assignments", AssignmentColumns, rows.Assignments, cancellationToken);
-            if (connection is NpgsqlConnection)
-            {
-                foreach (var table in new[] { "customer_groups", "group_members", "guarantees", "collateral", "collateral_valuations", "collateral_assignments" })
-                {
-                    await using var sequence = connection.CreateCommand();
-                    sequence.Transaction = tx;
-                    sequence.CommandText = $"SELECT setval(pg_get_serial_sequence('{table}', 'Id'), (SELECT MAX(\"Id\") FROM {BulkWriter.Quote(table)}))";
-                    await sequence.ExecuteScalarAsync(cancellationToken);
-                }
-            }
+            await BulkWriter.ResetIdentitiesAsync(connection, tx, cancellationToken,
+                "customer_groups", "group_members", "guarantees", "collateral", "collateral_valuations", "collateral_assignments");
 
             await transaction.CommitAsync(cancellationToken);
         }

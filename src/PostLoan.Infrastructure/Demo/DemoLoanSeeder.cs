@@ -6,6 +6,7 @@ using Npgsql;
 using PostLoan.Domain.Ledger.Customers;
 using PostLoan.Domain.Ledger.Loans;
 using PostLoan.Infrastructure.Ledger.Close;
+using PostLoan.Infrastructure.Ledger;
 using PostLoan.Infrastructure.Persistence;
 
 namespace PostLoan.Infrastructure.Demo;
@@ -170,19 +171,13 @@ public sealed class DemoLoanSeeder(PostLoanDbContext db, TimeProvider clock)
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             var tx = transaction.GetDbTransaction();
             await BulkWriter.InsertAsync(connection, tx, "loans", LoanColumns, rows.Loans.Select(LoanValues), cancellationToken);
-            await BulkWriter.InsertAsync(connection, tx, "installments", InstallmentColumns, rows.Installments, cancellationToken);
+            await BulkWriter.InsertAsync(connection, tx, "installments", LedgerTables.InstallmentColumns, rows.Installments, cancellationToken);
             await BulkWriter.InsertAsync(connection, tx, "loan_positions", PositionColumns.All, rows.Positions, cancellationToken);
             await BulkWriter.InsertAsync(connection, tx, "loan_snapshots", PositionColumns.All, rows.Snapshots, cancellationToken);
-            await BulkWriter.InsertAsync(connection, tx, "loan_transactions", TransactionColumns, rows.Transactions.Select(t => t.Concat(new object?[] { "demo", clock.GetUtcNow() }).ToArray()), cancellationToken);
-            await BulkWriter.InsertAsync(connection, tx, "ledger_events", EventColumns, rows.Events.Select(e => e.Concat(new object?[] { "demo", clock.GetUtcNow() }).ToArray()), cancellationToken);
-            await BulkWriter.InsertAsync(connection, tx, "journal_entries", JournalColumns, rows.Journal, cancellationToken);
-            if (connection is NpgsqlConnection)
-            {
-                await using var sequence = connection.CreateCommand();
-                sequence.Transaction = tx;
-                sequence.CommandText = "SELECT setval(pg_get_serial_sequence('loans', 'Id'), (SELECT MAX(\"Id\") FROM loans))";
-                await sequence.ExecuteScalarAsync(cancellationToken);
-            }
+            await BulkWriter.InsertAsync(connection, tx, "loan_transactions", LedgerTables.TransactionColumns, rows.Transactions.Select(t => t.Concat(new object?[] { "demo", clock.GetUtcNow() }).ToArray()), cancellationToken);
+            await BulkWriter.InsertAsync(connection, tx, "ledger_events", LedgerTables.EventColumns, rows.Events.Select(e => e.Concat(new object?[] { "demo", clock.GetUtcNow() }).ToArray()), cancellationToken);
+            await BulkWriter.InsertAsync(connection, tx, "journal_entries", LedgerTables.JournalColumns, rows.Journal, cancellationToken);
+            await BulkWriter.ResetIdentitiesAsync(connection, tx, cancellationToken, "loans");
 
             if (!await db.CloseRuns.AnyAsync(r => r.Date >= closedThrough, cancellationToken))
             {
@@ -222,31 +217,6 @@ public sealed class DemoLoanSeeder(PostLoanDbContext db, TimeProvider clock)
     /// <summary>Bulk-inserts loans (explicit ids) with <see cref="LoanValues"/> rows.</summary>
     public static Task<int> InsertLoansAsync(DbConnection connection, DbTransaction tx, IEnumerable<Loan> loans, CancellationToken cancellationToken) =>
         BulkWriter.InsertAsync(connection, tx, "loans", LoanColumns, loans.Select(LoanValues), cancellationToken);
-
-    public static readonly IReadOnlyList<BulkColumn> InstallmentColumns =
-    [
-        new("LoanId", typeof(long)), new("Period", typeof(int)), new("DueDate", typeof(DateOnly)), new("Principal", typeof(decimal)),
-        new("Interest", typeof(decimal)), new("PrincipalPaid", typeof(decimal)), new("InterestPaid", typeof(decimal)),
-    ];
-
-    private static readonly IReadOnlyList<BulkColumn> TransactionColumns =
-    [
-        new("LoanId", typeof(long)), new("ValueDate", typeof(DateOnly)), new("Kind", typeof(int)), new("Amount", typeof(decimal)), new("Penalty", typeof(decimal)),
-        new("Compound", typeof(decimal)), new("Interest", typeof(decimal)), new("Principal", typeof(decimal)), new("Channel", typeof(string)),
-        new("Reference", typeof(string)), new("PostedBy", typeof(string)), new("PostedAt", typeof(DateTimeOffset)),
-    ];
-
-    private static readonly IReadOnlyList<BulkColumn> EventColumns =
-    [
-        new("LoanId", typeof(long)), new("EffectiveDate", typeof(DateOnly)), new("Kind", typeof(int)), new("Reason", typeof(string)),
-        new("Approver", typeof(string)), new("Detail", typeof(string)), new("RecordedBy", typeof(string)), new("RecordedAt", typeof(DateTimeOffset)),
-    ];
-
-    private static readonly IReadOnlyList<BulkColumn> JournalColumns =
-    [
-        new("Date", typeof(DateOnly)), new("LoanId", typeof(long?)), new("OrganisationId", typeof(int)), new("Kind", typeof(string)),
-        new("DebitAccount", typeof(string)), new("CreditAccount", typeof(string)), new("Amount", typeof(decimal)),
-    ];
 
     private sealed class DemoRows
     {

@@ -27,7 +27,8 @@ public static class BulkWriter
         return connection switch
         {
             NpgsqlConnection npgsql => await CopyAsync(npgsql, table, columnList, columns, rows, cancellationToken),
-            SqliteConnection sqlite => InsertPrepared(sqlite, (SqliteTransaction)transaction, table, columnList, columns, rows),
+            // A SQLite transaction belongs to the connection: the prepared statement runs inside the caller's one.
+            SqliteConnection sqlite => InsertSqlite(sqlite, table, columns, rows, BindValues),
             _ => throw new NotSupportedException($"bulk writes are not implemented for {connection.GetType().Name}"),
         };
     }
@@ -89,6 +90,25 @@ public static class BulkWriter
         return affected;
     }
 
+    /// <summary>
+    /// After rows were written with explicit ids, moves PostgreSQL's identity sequences of <paramref name="tables"/> past
+    /// them (SQLite needs nothing: it continues from the largest id).
+    /// </summary>
+    public static async Task ResetIdentitiesAsync(DbConnection connection, DbTransaction? tx, CancellationToken cancellationToken, params string[] tables)
+    {
+        if (connection is not NpgsqlConnection)
+        {
+            return;
+        }
+
+        foreach (var table in tables)
+        {
+            await using var sequence = Command(connection, tx,
+                $"SELECT setval(pg_get_serial_sequence('{table}', 'Id'), (SELECT MAX(\"Id\") FROM {Quote(table)}))");
+            await sequence.ExecuteScalarAsync(cancellationToken);
+        }
+    }
+
     /// <summary>Quotes an identifier the same way on both providers.</summary>
     public static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
@@ -120,16 +140,12 @@ public static class BulkWriter
         return count;
     }
 
-    private static int InsertPrepared(SqliteConnection connection, SqliteTransaction transaction, string table, string columnList, IReadOnlyList<BulkColumn> columns, IEnumerable<object?[]> rows)
+    private static void BindValues(SqliteRow target, in object?[] row)
     {
-        _ = transaction; // SQLite transactions are per connection: the statement runs inside it
-        return InsertSqlite(connection, table, columns, rows, static (SqliteRow target, in object?[] row) =>
+        for (var i = 0; i < row.Length; i++)
         {
-            for (var i = 0; i < row.Length; i++)
-            {
-                target.Value(i, row[i]);
-            }
-        });
+            target.Value(i, row[i]);
+        }
     }
 
     /// <summary>

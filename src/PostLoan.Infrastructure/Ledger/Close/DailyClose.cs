@@ -8,6 +8,7 @@ using Npgsql;
 using PostLoan.Domain.Administration;
 using PostLoan.Domain.Common;
 using PostLoan.Domain.Ledger.Loans;
+using PostLoan.Infrastructure.Ledger;
 using PostLoan.Infrastructure.Persistence;
 using PostLoan.Infrastructure.Risk.Classification;
 
@@ -298,7 +299,7 @@ public sealed class DailyClose(PostLoanDbContext db, DatabaseOptions database, T
             AddSummary(journalRows, date, organisation, "daily penalty charge", LedgerAccounts.ChargesReceivable, LedgerAccounts.PenaltyIncome, sum.Charges);
         }
 
-        await BulkWriter.InsertAsync(connection, tx, "journal_entries", JournalColumns, journalRows, cancellationToken);
+        await BulkWriter.InsertAsync(connection, tx, "journal_entries", LedgerTables.JournalColumns, journalRows, cancellationToken);
         await using (var done = BulkWriter.Command(connection, tx,
             "UPDATE close_chunks SET \"CompletedAt\" = @at, \"LoansClosed\" = @n WHERE \"Date\" = @d AND \"Number\" = @c",
             "at", postgres ? clock.GetUtcNow() : BulkWriter.SqliteValue(clock.GetUtcNow()), "n", positions.Length, "d", date, "c", work.Number))
@@ -311,12 +312,6 @@ public sealed class DailyClose(PostLoanDbContext db, DatabaseOptions database, T
             (int)computed.TotalMilliseconds, (int)phase.Elapsed.TotalMilliseconds, (int)inserted.TotalMilliseconds, (int)updated.TotalMilliseconds);
         return computed;
     }
-
-    private static readonly IReadOnlyList<BulkColumn> JournalColumns =
-    [
-        new("Date", typeof(DateOnly)), new("LoanId", typeof(long?)), new("OrganisationId", typeof(int)), new("Kind", typeof(string)),
-        new("DebitAccount", typeof(string)), new("CreditAccount", typeof(string)), new("Amount", typeof(decimal)),
-    ];
 
     private static void AddSummary(List<object?[]> rows, DateOnly date, int organisation, string kind, string debit, string credit, decimal amount)
     {

@@ -60,7 +60,7 @@ public sealed class SyntheticBook(PostLoanDbContext db, TimeProvider clock)
                 await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
                 var tx = transaction.GetDbTransaction();
                 await DemoLoanSeeder.InsertLoansAsync(connection, tx, loans, cancellationToken);
-                await BulkWriter.InsertAsync(connection, tx, "installments", DemoLoanSeeder.InstallmentColumns, installments, cancellationToken);
+                await BulkWriter.InsertAsync(connection, tx, "installments", LedgerTables.InstallmentColumns, installments, cancellationToken);
                 await BulkWriter.InsertAsync(connection, tx, "loan_positions", PositionColumns.All, positions, cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
             }
@@ -79,10 +79,11 @@ public sealed class SyntheticBook(PostLoanDbContext db, TimeProvider clock)
                 await classified.ExecuteNonQueryAsync(cancellationToken);
             }
 
+            await BulkWriter.ResetIdentitiesAsync(connection, null, cancellationToken, "loans");
             if (connection is NpgsqlConnection)
             {
                 await using var sequence = connection.CreateCommand();
-                sequence.CommandText = "SELECT setval(pg_get_serial_sequence('loans', 'Id'), (SELECT MAX(\"Id\") FROM loans)); ANALYZE loans; ANALYZE loan_positions; ANALYZE installments";
+                sequence.CommandText = "ANALYZE loans; ANALYZE loan_positions; ANALYZE installments";
                 await sequence.ExecuteNonQueryAsync(cancellationToken);
             }
         }

@@ -12,6 +12,7 @@ using PostLoan.Domain.Ledger.Loans;
 using PostLoan.Infrastructure.Demo;
 using PostLoan.Infrastructure.Ledger.Close;
 using PostLoan.Infrastructure.Ledger.Loans;
+using PostLoan.Infrastructure.Ledger;
 using PostLoan.Infrastructure.Persistence;
 using static System.FormattableString;
 
@@ -239,7 +240,7 @@ public sealed class LoanImporter(PostLoanDbContext db, LoanServicing servicing, 
             await DemoLoanSeeder.InsertLoansAsync(connection, tx, rowsToWrite.Loans, cancellationToken);
         }, async (connection, tx) =>
         {
-            await LedgerRows.ResetLoanSequenceAsync(connection, tx, cancellationToken);
+            await BulkWriter.ResetIdentitiesAsync(connection, tx, cancellationToken, "loans");
             db.Audit(AuditAction.Created, "LoanImport", null, Invariant($"{rowsToWrite.Loans.Count} loans imported from {source}"));
         });
         return new ImportResult(rowsToWrite.Loans.Count, []);
@@ -596,11 +597,11 @@ internal sealed class LedgerRows(bool cents)
             await before(connection, tx);
             var user = db.CurrentUser.UserName;
             var now = clock.GetUtcNow();
-            await BulkWriter.InsertAsync(connection, tx, "installments", DemoLoanSeeder.InstallmentColumns, Installments, cancellationToken);
+            await BulkWriter.InsertAsync(connection, tx, "installments", LedgerTables.InstallmentColumns, Installments, cancellationToken);
             await BulkWriter.InsertAsync(connection, tx, "loan_positions", PositionColumns.All, Positions, cancellationToken);
-            await BulkWriter.InsertAsync(connection, tx, "loan_transactions", TransactionColumns, Transactions.Select(t => t.Concat(new object?[] { user, now }).ToArray()), cancellationToken);
-            await BulkWriter.InsertAsync(connection, tx, "ledger_events", EventColumns, Events.Select(e => e.Concat(new object?[] { user, now }).ToArray()), cancellationToken);
-            await BulkWriter.InsertAsync(connection, tx, "journal_entries", JournalColumns, Journal, cancellationToken);
+            await BulkWriter.InsertAsync(connection, tx, "loan_transactions", LedgerTables.TransactionColumns, Transactions.Select(t => t.Concat(new object?[] { user, now }).ToArray()), cancellationToken);
+            await BulkWriter.InsertAsync(connection, tx, "ledger_events", LedgerTables.EventColumns, Events.Select(e => e.Concat(new object?[] { user, now }).ToArray()), cancellationToken);
+            await BulkWriter.InsertAsync(connection, tx, "journal_entries", LedgerTables.JournalColumns, Journal, cancellationToken);
             await after(connection, tx);
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
@@ -611,34 +612,4 @@ internal sealed class LedgerRows(bool cents)
         }
     }
 
-    /// <summary>After loans were written with explicit ids, PostgreSQL's identity sequence must move past them.</summary>
-    public static async Task ResetLoanSequenceAsync(DbConnection connection, DbTransaction tx, CancellationToken cancellationToken)
-    {
-        if (connection is NpgsqlConnection)
-        {
-            await using var sequence = connection.CreateCommand();
-            sequence.Transaction = tx;
-            sequence.CommandText = "SELECT setval(pg_get_serial_sequence('loans', 'Id'), (SELECT MAX(\"Id\") FROM loans))";
-            await sequence.ExecuteScalarAsync(cancellationToken);
-        }
-    }
-
-    private static readonly IReadOnlyList<BulkColumn> TransactionColumns =
-    [
-        new("LoanId", typeof(long)), new("ValueDate", typeof(DateOnly)), new("Kind", typeof(int)), new("Amount", typeof(decimal)), new("Penalty", typeof(decimal)),
-        new("Compound", typeof(decimal)), new("Interest", typeof(decimal)), new("Principal", typeof(decimal)), new("Channel", typeof(string)),
-        new("Reference", typeof(string)), new("PostedBy", typeof(string)), new("PostedAt", typeof(DateTimeOffset)),
-    ];
-
-    private static readonly IReadOnlyList<BulkColumn> EventColumns =
-    [
-        new("LoanId", typeof(long)), new("EffectiveDate", typeof(DateOnly)), new("Kind", typeof(int)), new("Reason", typeof(string)),
-        new("Approver", typeof(string)), new("Detail", typeof(string)), new("RecordedBy", typeof(string)), new("RecordedAt", typeof(DateTimeOffset)),
-    ];
-
-    private static readonly IReadOnlyList<BulkColumn> JournalColumns =
-    [
-        new("Date", typeof(DateOnly)), new("LoanId", typeof(long?)), new("OrganisationId", typeof(int)), new("Kind", typeof(string)),
-        new("DebitAccount", typeof(string)), new("CreditAccount", typeof(string)), new("Amount", typeof(decimal)),
-    ];
 }

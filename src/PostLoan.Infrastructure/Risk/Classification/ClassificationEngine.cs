@@ -65,7 +65,7 @@ public sealed class ClassificationEngine(PostLoanDbContext db, ParameterService 
             await using var tx = await connection.BeginTransactionAsync(cancellationToken);
             var rows = await ReadAsync(connection, tx, date, cancellationToken);
             var restructurings = await RestructuringsAsync(connection, tx, date, rows, cancellationToken);
-            var flags = await FlagsAsync(connection, tx, date, cancellationToken);
+            var flags = await RiskFlagsInForce.LoadAsync(connection, tx, date, cancellationToken);
             var pending = new Dictionary<long, (long Id, FiveLevelCategory To)>();
             await using (var command = BulkWriter.Command(connection, tx,
                 "SELECT \"Id\", \"LoanId\", \"To\" FROM classification_changes WHERE \"State\" = @s AND \"Source\" = @r",
@@ -188,7 +188,7 @@ public sealed class ClassificationEngine(PostLoanDbContext db, ParameterService 
     }
 
     /// <summary>Floors and proposals for every row; returns how many loans contagion raised.</summary>
-    private static int Propose(List<Row> rows, Dictionary<long, Restructuring> restructurings, Flags flags, DateOnly date, decimal share)
+    private static int Propose(List<Row> rows, Dictionary<long, Restructuring> restructurings, RiskFlagsInForce flags, DateOnly date, decimal share)
     {
         var debtors = new Dictionary<int, (decimal Npl, decimal Total)>();
         var span = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(rows);
@@ -341,20 +341,6 @@ public sealed class ClassificationEngine(PostLoanDbContext db, ParameterService 
         return result;
     }
 
-    private static async Task<Flags> FlagsAsync(DbConnection connection, DbTransaction tx, DateOnly date, CancellationToken cancellationToken)
-    {
-        var flags = new Flags();
-        await using var command = BulkWriter.Command(connection, tx,
-            "SELECT \"CustomerId\", \"LoanId\", \"Kind\" FROM risk_flags WHERE \"Since\" <= @d AND (\"Until\" IS NULL OR \"Until\" > @d)", "d", date);
-        await using var r = await command.ExecuteReaderAsync(cancellationToken);
-        while (await r.ReadAsync(cancellationToken))
-        {
-            flags.Add(r.GetInt32(0), r.IsDBNull(1) ? null : r.GetInt64(1), (RiskFlagKind)r.GetInt32(2));
-        }
-
-        return flags;
-    }
-
     private static object?[] Change(in Row row, DateOnly date, FiveLevelCategory from, FiveLevelCategory to, ChangeState state, DateTimeOffset now) =>
     [
         row.LoanId, row.CustomerId, row.OrganisationId, row.OrganisationPath, row.AccountManagerId, date, (int)from, (int)to, (int)row.Floor,
@@ -391,33 +377,6 @@ public sealed class ClassificationEngine(PostLoanDbContext db, ParameterService 
     ];
 
     private readonly record struct Restructuring(long EventId, DateOnly On, FiveLevelCategory CategoryBefore, DateOnly? SecondDueDate);
-
-    /// <summary>Risk flags in force, by debtor and by loan.</summary>
-    private sealed class Flags
-    {
-        private readonly HashSet<(RiskFlagKind, int)> _customers = [];
-        private readonly HashSet<(RiskFlagKind, long)> _loans = [];
-
-        public void Add(int customerId, long? loanId, RiskFlagKind kind)
-        {
-            if (loanId is { } loan)
-            {
-                _loans.Add((kind, loan));
-            }
-            else
-            {
-                _customers.Add((kind, customerId));
-            }
-        }
-
-        public bool Has(RiskFlagKind kind, int customerId, long loanId) => _customers.Contains((kind, customerId)) || _loans.Contains((kind, loanId));
-
-        public bool Red(int customerId, long loanId) => Has(RiskFlagKind.RedSignal, customerId, loanId);
-
-        public bool Impaired(int customerId, long loanId) => Has(RiskFlagKind.CreditImpaired, customerId, loanId);
-
-        public bool SignificantIncrease(int customerId, long loanId) => Red(customerId, loanId) || Has(RiskFlagKind.RatingDowngrade, customerId, loanId);
-    }
 
     private struct Row
     {

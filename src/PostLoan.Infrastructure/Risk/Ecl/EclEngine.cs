@@ -14,6 +14,8 @@ using PostLoan.Domain.Risk;
 using PostLoan.Infrastructure.Administration;
 using PostLoan.Infrastructure.Ledger.Close;
 using PostLoan.Infrastructure.Persistence;
+using PostLoan.Infrastructure.Risk.Classification;
+using PostLoan.Infrastructure.Risk.Reports;
 
 namespace PostLoan.Infrastructure.Risk.Ecl;
 
@@ -55,17 +57,6 @@ public sealed class EclEngine(PostLoanDbContext db, ParameterService parameters,
 {
     private static readonly JsonSerializerOptions Json = new() { Encoder = JavaScriptEncoder.Create(UnicodeRanges.All) };
 
-    /// <summary>Parses yyyy-MM and returns the month's last day.</summary>
-    public static Result<DateOnly> MonthEnd(string? month)
-    {
-        if (month is null || !DateOnly.TryParseExact(month + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var first))
-        {
-            return Error.Validation("month", $"'{month}' is not a month (yyyy-MM)");
-        }
-
-        return first.AddMonths(1).AddDays(-1);
-    }
-
     public async Task<EclSettings> SettingsAsync(CancellationToken cancellationToken = default)
     {
         var scenarios = await db.EclScenarios.AsNoTracking().OrderBy(s => s.Order).ToListAsync(cancellationToken);
@@ -86,7 +77,7 @@ public sealed class EclEngine(PostLoanDbContext db, ParameterService parameters,
     public async Task<Result<EclSummary>> RunAsync(string month, CancellationToken cancellationToken = default)
     {
         var watch = Stopwatch.StartNew();
-        var end = MonthEnd(month);
+        var end = ReportSql.MonthEnd(month, "month");
         if (!end.IsSuccess)
         {
             return end.Error!;
@@ -263,8 +254,7 @@ public sealed class EclEngine(PostLoanDbContext db, ParameterService parameters,
 
     /// <summary>SQL for the PD state of a snapshot: default when non-performing, more than 90 days past due or written off.</summary>
     private static string State(string a) =>
-        $"CASE WHEN {a}.\"Status\" = 6 OR {a}.\"Category\" >= 3 OR {a}.\"DaysPastDue\" > 90 THEN 4 WHEN {a}.\"DaysPastDue\" > 60 THEN 3 " +
-        $"WHEN {a}.\"DaysPastDue\" > 30 THEN 2 WHEN {a}.\"DaysPastDue\" > 0 THEN 1 ELSE 0 END";
+        $"CASE WHEN {a}.\"Status\" = 6 OR {a}.\"Category\" >= 3 THEN 4 ELSE {ReportSql.DpdBucket(a)} END";
 
     private static async Task<bool> HasSnapshotsAsync(DbConnection connection, DbTransaction? tx, DateOnly date, CancellationToken cancellationToken)
     {
@@ -338,24 +328,7 @@ public sealed class EclEngine(PostLoanDbContext db, ParameterService parameters,
             }
         }
 
-        await using (var command = BulkWriter.Command(connection, null,
-            "SELECT \"CustomerId\", \"LoanId\" FROM risk_flags WHERE \"Kind\" IN (@red, @rating) AND \"Since\" <= @d AND (\"Until\" IS NULL OR \"Until\" > @d)",
-            "red", (int)RiskFlagKind.RedSignal, "rating", (int)RiskFlagKind.RatingDowngrade, "d", asOf))
-        await using (var r = await command.ExecuteReaderAsync(cancellationToken))
-        {
-            while (await r.ReadAsync(cancellationToken))
-            {
-                if (r.IsDBNull(1))
-                {
-                    inputs.SignificantCustomers.Add(r.GetInt32(0));
-                }
-                else
-                {
-                    inputs.SignificantLoans.Add(r.GetInt64(1));
-                }
-            }
-        }
-
+        inputs.Flags = await RiskFlagsInForce.LoadAsync(connection, null, asOf, cancellationToken);
         logger.LogDebug("ECL inputs read: {Loans} loans", inputs.Loans.Count);
         return inputs;
     }
@@ -403,7 +376,7 @@ public sealed class EclEngine(PostLoanDbContext db, ParameterService parameters,
             for (var n = worker; n < loans.Count; n += Environment.ProcessorCount)
             {
                 var l = loans[n];
-                var significant = inputs.SignificantCustomers.Contains(l.CustomerId) || inputs.SignificantLoans.Contains(l.LoanId);
+                var significant = inputs.Flags.SignificantIncrease(l.CustomerId, l.LoanId);
                 var reasons = EclCalculator.Reasons(l.DaysPastDue, l.Category, significant);
                 var state = DpdBuckets.PdState(l.DaysPastDue, l.Category);
                 var remaining = EclCalculator.RemainingMonths(asOf, l.Maturity);
@@ -476,9 +449,7 @@ public sealed class EclEngine(PostLoanDbContext db, ParameterService parameters,
 
         public Dictionary<long, decimal> Guaranteed { get; } = [];
 
-        public HashSet<int> SignificantCustomers { get; } = [];
-
-        public HashSet<long> SignificantLoans { get; } = [];
+        public RiskFlagsInForce Flags { get; set; } = null!;
     }
 
     internal sealed class LoanInput

@@ -196,8 +196,7 @@ public sealed class MigrationMatrices(PostLoanDbContext db)
     private static string State(string alias, MigrationKind kind) => kind switch
     {
         MigrationKind.Category => $"({alias}.\"Category\" - 1)",
-        MigrationKind.Dpd => $"CASE WHEN {alias}.\"DaysPastDue\" > 90 THEN 4 WHEN {alias}.\"DaysPastDue\" > 60 THEN 3 " +
-            $"WHEN {alias}.\"DaysPastDue\" > 30 THEN 2 WHEN {alias}.\"DaysPastDue\" > 0 THEN 1 ELSE 0 END",
+        MigrationKind.Dpd => ReportSql.DpdBucket(alias),
     };
 
     private static T[][] Square<T>(int rows, int columns)

@@ -85,6 +85,11 @@ internal sealed class ReportSql
         return sql;
     }
 
+    /// <summary>SQL for the bucket of <see cref="Domain.Risk.DpdBuckets.Of"/> (0 = M0 … 4 = M4+) of the row <paramref name="alias"/>.</summary>
+    public static string DpdBucket(string alias) =>
+        $"CASE WHEN {alias}.\"DaysPastDue\" > 90 THEN 4 WHEN {alias}.\"DaysPastDue\" > 60 THEN 3 " +
+        $"WHEN {alias}.\"DaysPastDue\" > 30 THEN 2 WHEN {alias}.\"DaysPastDue\" > 0 THEN 1 ELSE 0 END";
+
     /// <summary>Parses yyyy-MM and returns the month's last day, or a validation error naming <paramref name="field"/>.</summary>
     public static Result<DateOnly> MonthEnd(string? month, string field)
     {

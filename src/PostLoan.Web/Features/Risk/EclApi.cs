@@ -105,18 +105,20 @@ public static class EclQueries
             return Error.NotFound("ecl.not_found", $"no ECL run for {month}");
         }
 
-        var results = db.EclResults.AsNoTracking().Where(r => r.Month == month);
-        var grouped = by switch
+        System.Linq.Expressions.Expression<Func<EclResult, int>>? key = by switch
         {
-            "stage" => await results.GroupBy(r => (int)r.Stage).Select(g => new { Key = g.Key, Loans = g.LongCount(), Ead = g.Sum(r => r.Ead), Ecl = g.Sum(r => r.Ecl) }).ToListAsync(ct),
-            "product" => await results.GroupBy(r => r.ProductId).Select(g => new { Key = g.Key, Loans = g.LongCount(), Ead = g.Sum(r => r.Ead), Ecl = g.Sum(r => r.Ecl) }).ToListAsync(ct),
-            "organisation" => await results.GroupBy(r => r.OrganisationId).Select(g => new { Key = g.Key, Loans = g.LongCount(), Ead = g.Sum(r => r.Ead), Ecl = g.Sum(r => r.Ecl) }).ToListAsync(ct),
+            "stage" => r => (int)r.Stage,
+            "product" => r => r.ProductId,
+            "organisation" => r => r.OrganisationId,
             _ => null,
         };
-        if (grouped is null)
+        if (key is null)
         {
             return Error.Validation("by", $"'{by}' is not stage, product or organisation");
         }
+
+        var grouped = await db.EclResults.AsNoTracking().Where(r => r.Month == month).GroupBy(key)
+            .Select(g => new { g.Key, Loans = g.LongCount(), Ead = g.Sum(r => r.Ead), Ecl = g.Sum(r => r.Ecl) }).ToListAsync(ct);
 
         var names = by switch
         {
