@@ -41,10 +41,12 @@ public static class ServiceCollectionExtensions
         services.AddScoped<Ledger.Close.DailyClose>();
         services.AddScoped<Ledger.Close.SyntheticBook>();
         services.AddScoped<Risk.Classification.ClassificationEngine>();
+        services.AddScoped<Ledger.Close.ICloseStep, Risk.Classification.ClassificationCloseStep>();
         services.AddScoped<Risk.Classification.ClassificationService>();
         services.AddScoped<Risk.Ecl.EclEngine>();
         services.AddScoped<Risk.Reports.MigrationMatrices>();
         services.AddScoped<Risk.Reports.ProvisioningReport>();
+        services.AddScoped<Warning.Signals.SignalRaiser>();
 
         var security = configuration.GetSection("Security");
         return services

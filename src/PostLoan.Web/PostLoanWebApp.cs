@@ -56,6 +56,7 @@ public static class PostLoanWebApp
         services.AddScoped<ClaimsCurrentUser>();
         services.AddScoped<ICurrentUser>(sp => sp.GetRequiredService<ClaimsCurrentUser>());
         services.AddScoped<CircuitHandler, CurrentUserCircuitHandler>();
+        services.AddScoped<UserScopes>();
         services.AddPostLoanCore(builder.Configuration).AddSignInManager();
         services.AddNightlyClose(builder.Configuration);
         services.AddScoped<SignInService>();

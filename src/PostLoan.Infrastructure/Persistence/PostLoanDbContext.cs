@@ -20,8 +20,10 @@ namespace PostLoan.Infrastructure.Persistence;
 /// <para>Two cross-cutting concerns live here so no page or endpoint can forget them: the data scope of the
 /// current user is a global query filter on every scoped entity, and every saved change is written to the
 /// audit log with its values before and after.</para>
+/// <para>Each later module configures its entities in its own partial file (<c>PostLoanDbContext.Warning.cs</c>,
+/// <c>PostLoanDbContext.Monitoring.cs</c>, …).</para>
 /// </summary>
-public abstract class PostLoanDbContext : IdentityDbContext<ApplicationUser>
+public abstract partial class PostLoanDbContext : IdentityDbContext<ApplicationUser>
 {
     private static readonly HashSet<string> SecretProperties =
         new(StringComparer.Ordinal) { "PasswordHash", "SecurityStamp", "ConcurrencyStamp", "SecretHash" };
@@ -178,6 +180,13 @@ public abstract class PostLoanDbContext : IdentityDbContext<ApplicationUser>
         ConfigureLedger(builder);
         ConfigureCreditSupport(builder);
         ConfigureRisk(builder);
+        ConfigureWarning(builder);
+        ConfigureIndicatorInputs(builder);
+        ConfigureWarningRules(builder);
+        ConfigureSignalWorkflow(builder);
+        ConfigureRelations(builder);
+        ConfigureMonitoring(builder);
+        ConfigureCreditLines(builder);
 
         builder.Entity<ApiToken>(b =>
         {

@@ -10,7 +10,6 @@ using PostLoan.Domain.Common;
 using PostLoan.Domain.Ledger.Loans;
 using PostLoan.Infrastructure.Ledger;
 using PostLoan.Infrastructure.Persistence;
-using PostLoan.Infrastructure.Risk.Classification;
 
 namespace PostLoan.Infrastructure.Ledger.Close;
 
@@ -24,7 +23,7 @@ public sealed record CloseSummary(DateOnly Date, bool AlreadyClosed, long LoansC
 /// chunks not yet committed and ends with the same result; on PostgreSQL several nodes can share a run, each claiming
 /// chunks with <c>FOR UPDATE SKIP LOCKED</c>. Dates close in order; a completed date is not closed twice.
 /// </summary>
-public sealed class DailyClose(PostLoanDbContext db, DatabaseOptions database, TimeProvider clock, ClassificationEngine classification, ILogger<DailyClose> logger)
+public sealed class DailyClose(PostLoanDbContext db, DatabaseOptions database, TimeProvider clock, IEnumerable<ICloseStep> steps, ILogger<DailyClose> logger)
 {
     /// <summary>Loans per chunk (one transaction each).</summary>
     public const int DefaultChunkSize = 50_000;
@@ -88,8 +87,14 @@ public sealed class DailyClose(PostLoanDbContext db, DatabaseOptions database, T
         run = await db.CloseRuns.FirstAsync(r => r.Date == date, cancellationToken);
         if (run.State != CloseRunState.Completed)
         {
-            // The nightly five-level proposal is part of the close: a killed close reruns it (it is idempotent).
-            await classification.RunAsync(date, cancellationToken);
+            // The steps after the loans (classification, warning rules, …) are part of the close: a killed close reruns them (they are idempotent).
+            foreach (var step in steps.OrderBy(s => s.Order))
+            {
+                var stepWatch = Stopwatch.StartNew();
+                await step.RunAsync(date, cancellationToken);
+                logger.LogDebug("Close step {Step} of {Date}: {Elapsed} ms", step.Name, date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), stepWatch.ElapsedMilliseconds);
+            }
+
             run.LoansClosed = await db.CloseChunks.Where(c => c.Date == date).SumAsync(c => (long)c.LoansClosed, cancellationToken);
             run.State = CloseRunState.Completed;
             run.CompletedAt = clock.GetUtcNow();
@@ -127,7 +132,11 @@ public sealed class DailyClose(PostLoanDbContext db, DatabaseOptions database, T
         await db.LoanSnapshots.Where(s => s.Date == date).ExecuteDeleteAsync(cancellationToken);
         await db.JournalEntries.Where(j => j.Date == date && j.LoanId == null).ExecuteDeleteAsync(cancellationToken);
         await db.CloseChunks.Where(c => c.Date == date).ExecuteDeleteAsync(cancellationToken);
-        await ClassificationEngine.UndoAsync(db.Database.GetDbConnection(), transaction.GetDbTransaction(), date, cancellationToken);
+        foreach (var step in steps.OrderByDescending(s => s.Order))
+        {
+            await step.UndoAsync(db.Database.GetDbConnection(), transaction.GetDbTransaction(), date, cancellationToken);
+        }
+
         last.State = CloseRunState.Reopened;
         last.CompletedAt = null;
         db.Audit(AuditAction.Updated, nameof(CloseRun), date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), "reopened: " + reason.Trim());

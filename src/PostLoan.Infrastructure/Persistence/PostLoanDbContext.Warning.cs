@@ -1,0 +1,73 @@
+using Microsoft.EntityFrameworkCore;
+using PostLoan.Domain.Administration;
+using PostLoan.Domain.Ledger.Customers;
+using PostLoan.Domain.Warning.Indicators;
+using PostLoan.Domain.Warning.Signals;
+
+namespace PostLoan.Infrastructure.Persistence;
+
+/// <summary>The early-warning part of the model (domain.md §5).</summary>
+public abstract partial class PostLoanDbContext
+{
+    public DbSet<Indicator> Indicators => Set<Indicator>();
+
+    public DbSet<IndicatorValue> IndicatorValues => Set<IndicatorValue>();
+
+    public DbSet<WarningSignal> WarningSignals => Set<WarningSignal>();
+
+    private void ConfigureWarning(ModelBuilder builder)
+    {
+        builder.Entity<Indicator>(b =>
+        {
+            b.ToTable("indicators");
+            b.Property(i => i.Code).HasMaxLength(60);
+            b.Property(i => i.NameZh).HasMaxLength(100);
+            b.Property(i => i.NameEn).HasMaxLength(100);
+            b.Property(i => i.Unit).HasMaxLength(20);
+            b.Property(i => i.Description).HasMaxLength(500);
+            b.HasIndex(i => i.Code).IsUnique();
+        });
+
+        builder.Entity<IndicatorValue>(b =>
+        {
+            b.ToTable("indicator_values");
+            b.Property(v => v.Reference).HasMaxLength(100);
+            b.Property(v => v.RecordedBy).HasMaxLength(64);
+            b.Property(v => v.OrganisationPath).HasMaxLength(200);
+            b.Property(v => v.AccountManagerId).HasMaxLength(64);
+            // The identity of an observation: writing it again replaces it (idempotent imports and events).
+            b.HasIndex(v => new { v.IndicatorId, v.CustomerId, v.Date, v.LoanId, v.Reference }).IsUnique();
+            b.HasIndex(v => new { v.CustomerId, v.IndicatorId, v.Date });
+            b.HasIndex(v => new { v.Date, v.IndicatorId });
+            b.HasOne<Indicator>().WithMany().HasForeignKey(v => v.IndicatorId).OnDelete(DeleteBehavior.Restrict);
+            b.HasOne<Customer>().WithMany().HasForeignKey(v => v.CustomerId).OnDelete(DeleteBehavior.Restrict);
+            b.HasQueryFilter(v => ScopeIsSystem
+                || (v.OrganisationPath.StartsWith(ScopePath)
+                    && (ScopeAccountManagerId == null || v.AccountManagerId == ScopeAccountManagerId)
+                    && (ScopeCustomerId == null || v.CustomerId == ScopeCustomerId)));
+        });
+
+        builder.Entity<WarningSignal>(b =>
+        {
+            b.ToTable("warning_signals");
+            b.Property(s => s.DedupKey).HasMaxLength(100);
+            b.Property(s => s.Title).HasMaxLength(200);
+            b.Property(s => s.Detail).HasMaxLength(2000);
+            b.Property(s => s.AssignedToId).HasMaxLength(64);
+            b.Property(s => s.OrganisationPath).HasMaxLength(200);
+            b.Property(s => s.AccountManagerId).HasMaxLength(64);
+            // One active signal per customer and rule (or origin, or device alarm): a repeat refreshes it.
+            b.HasIndex(s => new { s.CustomerId, s.DedupKey }).IsUnique().HasFilter("\"IsActive\"");
+            b.HasIndex(s => new { s.Status, s.RaisedOn });
+            b.HasIndex(s => s.AssignedToId);
+            b.HasIndex(s => s.RuleId);
+            b.HasIndex(s => s.OrganisationPath);
+            b.HasOne<Customer>().WithMany().HasForeignKey(s => s.CustomerId).OnDelete(DeleteBehavior.Restrict);
+            b.HasOne<Organisation>().WithMany().HasForeignKey(s => s.OrganisationId).OnDelete(DeleteBehavior.Restrict);
+            b.HasQueryFilter(s => ScopeIsSystem
+                || (s.OrganisationPath.StartsWith(ScopePath)
+                    && (ScopeAccountManagerId == null || s.AccountManagerId == ScopeAccountManagerId)
+                    && (ScopeCustomerId == null || s.CustomerId == ScopeCustomerId)));
+        });
+    }
+}

@@ -1,0 +1,162 @@
+using Microsoft.EntityFrameworkCore;
+using PostLoan.Domain.Warning.Signals;
+using PostLoan.Infrastructure.Persistence;
+
+namespace PostLoan.Infrastructure.Warning.Signals;
+
+/// <summary>A signal to raise: what fired, on whom, how severe.</summary>
+/// <param name="CustomerId">The customer the signal is on.</param>
+/// <param name="Source">Rule, related party, device alarm or manual.</param>
+/// <param name="DedupKey">Identifies repeats (see <see cref="WarningSignal.DedupKey"/>).</param>
+/// <param name="Severity">Red, orange or yellow.</param>
+/// <param name="Title">Short title for lists.</param>
+/// <param name="Detail">What was seen (values, evidence).</param>
+/// <param name="Date">The business date it was seen on.</param>
+public sealed record SignalDraft(
+    int CustomerId,
+    SignalSource Source,
+    string DedupKey,
+    SignalSeverity Severity,
+    string Title,
+    string? Detail,
+    DateOnly Date)
+{
+    public long? LoanId { get; init; }
+
+    public int? RuleId { get; init; }
+
+    public int? RuleVersionId { get; init; }
+
+    public long? OriginSignalId { get; init; }
+
+    /// <summary>Contagion strength for a derived signal.</summary>
+    public double Strength { get; init; } = 1;
+}
+
+/// <summary>The outcome of raising one draft.</summary>
+/// <param name="Signal">The active signal (new or refreshed).</param>
+/// <param name="IsNew">True when a new signal was raised; false when an active one was refreshed.</param>
+/// <param name="Escalated">True when a repeat raised the severity of an active signal.</param>
+public sealed record RaisedSignal(WarningSignal Signal, bool IsNew, bool Escalated);
+
+/// <summary>
+/// Told about new and escalated signals after they are stored: push to the web app and channels, related-party
+/// contagion, the workflow's assignment. Observers must not throw for one bad signal; they run after the commit.
+/// </summary>
+public interface ISignalObserver
+{
+    /// <summary>Called once per raise with the signals that are new or whose severity rose.</summary>
+    Task OnRaisedAsync(IReadOnlyList<RaisedSignal> signals, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// The one way to raise warning signals (rules in real time, related-party contagion, confirmed device alarms,
+/// people). Keeps one active signal per customer and dedup key: a repeat refreshes the active signal (last seen,
+/// occurrences, a higher severity) instead of raising a duplicate. The nightly rule run over the whole book writes
+/// set-based with the same semantics and then tells the same observers.
+/// </summary>
+public sealed class SignalRaiser(PostLoanDbContext db, IEnumerable<ISignalObserver> observers, TimeProvider clock)
+{
+    /// <summary>Stores the drafts (new or refreshed) in one transaction and tells the observers.</summary>
+    public async Task<IReadOnlyList<RaisedSignal>> RaiseAsync(IReadOnlyList<SignalDraft> drafts, CancellationToken cancellationToken = default)
+    {
+        if (drafts.Count == 0)
+        {
+            return [];
+        }
+
+        IReadOnlyList<RaisedSignal> results;
+        try
+        {
+            results = await StoreAsync(drafts, cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // Another node raised the same signal at the same moment (the filtered unique index refused the duplicate):
+            // what it stored is now active, so storing again refreshes it.
+            db.ChangeTracker.Clear();
+            results = await StoreAsync(drafts, cancellationToken);
+        }
+
+        var changed = results.Where(r => r.IsNew || r.Escalated).ToList();
+        if (changed.Count > 0)
+        {
+            foreach (var observer in observers)
+            {
+                await observer.OnRaisedAsync(changed, cancellationToken);
+            }
+        }
+
+        return results;
+    }
+
+    private async Task<IReadOnlyList<RaisedSignal>> StoreAsync(IReadOnlyList<SignalDraft> drafts, CancellationToken cancellationToken)
+    {
+        var customerIds = drafts.Select(d => d.CustomerId).Distinct().ToList();
+        var keys = drafts.Select(d => d.DedupKey).Distinct().ToList();
+        var customers = await db.Customers.IgnoreQueryFilters()
+            .Where(c => customerIds.Contains(c.Id))
+            .Select(c => new { c.Id, c.OrganisationId, c.OrganisationPath, c.AccountManagerId })
+            .ToDictionaryAsync(c => c.Id, cancellationToken);
+        var active = await db.WarningSignals.IgnoreQueryFilters()
+            .Where(s => s.IsActive && customerIds.Contains(s.CustomerId) && keys.Contains(s.DedupKey))
+            .ToDictionaryAsync(s => (s.CustomerId, s.DedupKey), cancellationToken);
+
+        var now = clock.GetUtcNow();
+        var results = new List<RaisedSignal>(drafts.Count);
+        foreach (var draft in drafts)
+        {
+            if (!customers.TryGetValue(draft.CustomerId, out var customer))
+            {
+                throw new InvalidOperationException($"customer {draft.CustomerId} does not exist");
+            }
+
+            if (active.TryGetValue((draft.CustomerId, draft.DedupKey), out var signal))
+            {
+                var escalated = draft.Severity > signal.Severity;
+                if (draft.Date > signal.LastSeenOn || escalated)
+                {
+                    signal.Occurrences++;
+                    signal.LastSeenOn = draft.Date > signal.LastSeenOn ? draft.Date : signal.LastSeenOn;
+                    signal.Detail = draft.Detail ?? signal.Detail;
+                    signal.RuleVersionId = draft.RuleVersionId ?? signal.RuleVersionId;
+                }
+
+                if (escalated)
+                {
+                    signal.Severity = draft.Severity;
+                }
+
+                results.Add(new RaisedSignal(signal, false, escalated));
+                continue;
+            }
+
+            signal = new WarningSignal
+            {
+                CustomerId = draft.CustomerId,
+                LoanId = draft.LoanId,
+                Source = draft.Source,
+                DedupKey = draft.DedupKey,
+                RuleId = draft.RuleId,
+                RuleVersionId = draft.RuleVersionId,
+                OriginSignalId = draft.OriginSignalId,
+                Strength = draft.Strength,
+                Severity = draft.Severity,
+                Title = draft.Title,
+                Detail = draft.Detail,
+                RaisedOn = draft.Date,
+                RaisedAt = now,
+                LastSeenOn = draft.Date,
+                OrganisationId = customer.OrganisationId,
+                OrganisationPath = customer.OrganisationPath,
+                AccountManagerId = customer.AccountManagerId,
+            };
+            db.WarningSignals.Add(signal);
+            active[(draft.CustomerId, draft.DedupKey)] = signal;
+            results.Add(new RaisedSignal(signal, true, false));
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        return results;
+    }
+}
