@@ -42,6 +42,8 @@ public static class ServiceCollectionExtensions
         services.AddScoped<Ledger.Close.SyntheticBook>();
         services.AddScoped<Risk.Classification.ClassificationEngine>();
         services.AddScoped<Ledger.Close.ICloseStep, Risk.Classification.ClassificationCloseStep>();
+        services.AddScoped<Ledger.Close.ICloseStep, Ledger.Reminders.ReminderCloseStep>();
+        services.AddScoped<Ledger.Reminders.NoticeService>();
         services.AddScoped<Risk.Classification.ClassificationService>();
         services.AddScoped<Risk.Ecl.EclEngine>();
         services.AddScoped<Risk.Reports.MigrationMatrices>();

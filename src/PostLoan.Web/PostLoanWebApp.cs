@@ -143,6 +143,7 @@ public static class PostLoanWebApp
         api.MapEclApi();
         api.MapImportApi();
         api.MapRiskReportApi();
+        api.MapNoticeApi();
 
         app.MapAccountEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

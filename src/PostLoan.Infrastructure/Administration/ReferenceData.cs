@@ -14,6 +14,8 @@ public static class ReferenceData
         Parameter("ledger.reminder.dueDaysBefore", "10", "到期前提醒天数 · due reminder, days before", "Ledger", SystemParameterType.Integer),
         Parameter("ledger.reminder.maturityMonthsBefore", "1", "到期通知提前月数 · maturity notice, months before", "Ledger", SystemParameterType.Integer),
         Parameter("ledger.reminder.interestWorkingDaysBefore", "10", "付息提醒提前工作日 · interest reminder, working days before", "Ledger", SystemParameterType.Integer),
+        Parameter("ledger.notice.missedMaturityWorkingDays", "10", "到期未还通知期限 (工作日) · notices after a missed maturity, within working days", "Ledger", SystemParameterType.Integer),
+        Parameter("ledger.notice.missedInterestWorkingDays", "5", "欠息通知期限 (工作日) · notices after missed interest, within working days", "Ledger", SystemParameterType.Integer),
         Parameter("risk.provision.general", "0.01", "一般准备计提比例 · general provision rate", "Risk", SystemParameterType.Decimal),
         Parameter("risk.provision.specialMention", "0.02", "关注类专项准备 · specific provision, special mention", "Risk", SystemParameterType.Decimal),
         Parameter("risk.provision.substandard", "0.25", "次级类专项准备 · specific provision, substandard", "Risk", SystemParameterType.Decimal),

@@ -23,6 +23,9 @@ public abstract partial class PostLoanDbContext
     /// <summary>Related parties: the relationship graph.</summary>
     partial void ConfigureRelations(ModelBuilder builder);
 
-    /// <summary>Credit lines (授信额度), draws and borrower reminders.</summary>
+    /// <summary>Credit lines (授信额度) and draws.</summary>
     partial void ConfigureCreditLines(ModelBuilder builder);
+
+    /// <summary>Reminders and notices to borrowers and guarantors (还款提醒).</summary>
+    partial void ConfigureReminders(ModelBuilder builder);
 }

@@ -187,6 +187,7 @@ public abstract partial class PostLoanDbContext : IdentityDbContext<ApplicationU
         ConfigureRelations(builder);
         ConfigureMonitoring(builder);
         ConfigureCreditLines(builder);
+        ConfigureReminders(builder);
 
         builder.Entity<ApiToken>(b =>
         {

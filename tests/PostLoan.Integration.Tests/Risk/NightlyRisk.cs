@@ -195,15 +195,7 @@ public abstract class NightlyRisk
         return flag.Value!.Id;
     }
 
-    private static async Task CloseAsync(TestApp app, ManualClock clock, DateOnly from, DateOnly through)
-    {
-        for (var day = from; day <= through; day = day.AddDays(1))
-        {
-            var closed = await app.AsSystemAsync(s => s.GetRequiredService<DailyClose>().RunAsync(day));
-            Assert.True(closed.IsSuccess, closed.Error?.Message);
-            clock.Advance(TimeSpan.FromDays(1));
-        }
-    }
+    private static Task CloseAsync(TestApp app, ManualClock clock, DateOnly from, DateOnly through) => LedgerBook.CloseAsync(app, clock, from, through);
 
     private static async Task<LoanClassification> RowAsync(TestApp app, long loan)
     {

@@ -58,6 +58,17 @@ public static class LedgerBook
         }
     }
 
+    /// <summary>Closes every date from <paramref name="from"/> through <paramref name="through"/>, the clock moving a day after each.</summary>
+    public static async Task CloseAsync(TestApp app, ManualClock clock, DateOnly from, DateOnly through)
+    {
+        for (var day = from; day <= through; day = day.AddDays(1))
+        {
+            var closed = await app.AsSystemAsync(s => s.GetRequiredService<DailyClose>().RunAsync(day));
+            Assert.True(closed.IsSuccess, closed.Error?.Message);
+            clock.Advance(TimeSpan.FromDays(1));
+        }
+    }
+
     /// <summary>Every snapshot row as invariant text, in (date, loan code) order: what two runs must agree on.</summary>
     public static async Task<List<string>> SnapshotsAsync(TestApp app)
     {
