@@ -90,10 +90,7 @@ public static class PostLoanCommandLine
                 return 2;
             }
 
-            var bank = await scope.ServiceProvider.GetRequiredService<DemoBankSeeder>().SeedAsync(perSubBranch, cancellationToken);
-            var written = await scope.ServiceProvider.GetRequiredService<DemoLoanSeeder>().SeedAsync(loanCount, cancellationToken);
-            await ActivatorUtilities.CreateInstance<DemoCreditSupportSeeder>(scope.ServiceProvider).SeedAsync(cancellationToken);
-            await ActivatorUtilities.CreateInstance<DemoRiskSeeder>(scope.ServiceProvider).SeedAsync(cancellationToken);
+            var (bank, written) = await DemoSeeding.SeedAsync(scope.ServiceProvider, perSubBranch, loanCount, cancellationToken);
             if (bank is null)
             {
                 Console.WriteLine(written > 0 ? $"The demo bank exists already; added {written} demo loans." : "The demo bank and its loans exist already; nothing was changed.");

@@ -178,10 +178,7 @@ public static class PostLoanWebApp
             await using var scope = app.Services.CreateAsyncScope();
             // Seeding acts as the system, not as an anonymous web user.
             scope.ServiceProvider.GetRequiredService<ClaimsCurrentUser>().ActAsSystem();
-            var bank = await scope.ServiceProvider.GetRequiredService<DemoBankSeeder>().SeedAsync(cancellationToken: cancellationToken);
-            var loans = await scope.ServiceProvider.GetRequiredService<DemoLoanSeeder>().SeedAsync(DemoLoanSeeder.DefaultLoans, cancellationToken);
-            await ActivatorUtilities.CreateInstance<DemoCreditSupportSeeder>(scope.ServiceProvider).SeedAsync(cancellationToken);
-            await ActivatorUtilities.CreateInstance<DemoRiskSeeder>(scope.ServiceProvider).SeedAsync(cancellationToken);
+            var (bank, loans) = await DemoSeeding.SeedAsync(scope.ServiceProvider, DemoBankSeeder.DefaultCustomersPerSubBranch, DemoLoanSeeder.DefaultLoans, cancellationToken);
             if (loans > 0)
             {
                 Console.WriteLine($"Demo loans: {loans} with up to 24 months of history.");

@@ -54,8 +54,11 @@ public sealed class DemoBankSeeder(PostLoanDbContext db, OrganisationService org
     public Task<bool> IsSeededAsync(CancellationToken cancellationToken = default) =>
         db.Organisations.IgnoreQueryFilters().AnyAsync(o => o.ParentId == null, cancellationToken);
 
+    /// <summary>Enterprise and personal customers created per sub-branch by default.</summary>
+    public const int DefaultCustomersPerSubBranch = 8;
+
     /// <summary>Seeds the demo bank with <paramref name="customersPerSubBranch"/> customers per sub-branch. Does nothing when seeded.</summary>
-    public async Task<DemoBank?> SeedAsync(int customersPerSubBranch = 8, CancellationToken cancellationToken = default)
+    public async Task<DemoBank?> SeedAsync(int customersPerSubBranch = DefaultCustomersPerSubBranch, CancellationToken cancellationToken = default)
     {
         if (await IsSeededAsync(cancellationToken))
         {

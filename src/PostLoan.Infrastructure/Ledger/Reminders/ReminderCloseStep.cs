@@ -100,7 +100,7 @@ public sealed class ReminderCloseStep(PostLoanDbContext db, ParameterService par
 
             await BulkWriter.InsertAsync(connection, tx, "borrower_notices", NoticeColumns, notices, cancellationToken);
             await tx.CommitAsync(cancellationToken);
-            logger.LogInformation("Reminders of {Date}: {Notices} notices issued", date, notices.Count);
+            logger.LogInformation("Reminders of {Date}: {Notices} notices issued", date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), notices.Count);
         }
         finally
         {
