@@ -14,10 +14,9 @@ public sealed class BaseImage : IDisposable
 {
     private readonly byte[] jpeg;
 
-    private BaseImage(byte[] jpeg, ComparisonPolicy policy, int width, int height, Mat alignment, PreparedRegion[] regions)
+    private BaseImage(byte[] jpeg, ComparisonPolicy policy, int width, int height, Mat alignment, Mat alignmentWindow, PreparedRegion[] regions)
     {
-        AlignmentWindow = new Mat();
-        Cv2.CreateHanningWindow(AlignmentWindow, alignment.Size(), MatType.CV_32FC1);
+        AlignmentWindow = alignmentWindow;
         this.jpeg = jpeg;
         Policy = policy;
         Width = width;
@@ -30,7 +29,7 @@ public sealed class BaseImage : IDisposable
     public int Width { get; }
     public int Height { get; }
 
-    /// <summary>The grayscale image reduced for phase correlation (32-bit float).</summary>
+    /// <summary>The grayscale image reduced and windowed for phase correlation (32-bit float).</summary>
     internal Mat Alignment { get; }
 
     /// <summary>The Hanning window that keeps the image borders out of the phase correlation.</summary>
@@ -62,7 +61,9 @@ public sealed class BaseImage : IDisposable
             regions[i] = PreparedRegion.Prepare(policy.Regions[i], gray);
         }
 
-        return new BaseImage(image, policy, gray.Width, gray.Height, RegionMeasures.AlignmentImage(gray), regions);
+        var window = new Mat();
+        Cv2.CreateHanningWindow(window, RegionMeasures.AlignmentSize(gray), MatType.CV_32FC1);
+        return new BaseImage(image, policy, gray.Width, gray.Height, RegionMeasures.AlignmentImage(gray, window), window, regions);
     }
 
     /// <summary>The base image in colour, for evidence crops.</summary>

@@ -97,23 +97,29 @@ internal static class RegionMeasures
         return Cv2.Mean(work).Val0;
     }
 
-    /// <summary>The grayscale image reduced by <see cref="AlignmentScale"/> as floats, for phase correlation.</summary>
-    public static Mat AlignmentImage(Mat gray)
+    /// <summary>The grayscale image reduced by <see cref="AlignmentScale"/> as floats and multiplied by the Hanning
+    /// window (which keeps the image borders out of the phase correlation).</summary>
+    public static Mat AlignmentImage(Mat gray, Mat window)
     {
         using var small = new Mat();
-        Cv2.Resize(gray, small, new Size(gray.Width / AlignmentScale, gray.Height / AlignmentScale), 0, 0, InterpolationFlags.Area);
+        Cv2.Resize(gray, small, AlignmentSize(gray), 0, 0, InterpolationFlags.Area);
         var values = new Mat();
         small.ConvertTo(values, MatType.CV_32FC1);
+        Cv2.Multiply(values, window, values);
         return values;
     }
 
-    /// <summary>How far the scene moved from the base to the current image, in full-resolution pixels, and how sure
-    /// the phase correlation is (its normalised peak, 0 to 1).</summary>
-    public static (double X, double Y, double Response) Shift(Mat baseAlignment, Mat window, Mat current)
+    public static Size AlignmentSize(Mat gray) => new(gray.Width / AlignmentScale, gray.Height / AlignmentScale);
+
+    /// <summary>How far the scene moved from the base to the current image, in full-resolution pixels.</summary>
+    /// <remarks>The window is applied here rather than passed to <c>phaseCorrelate</c>, which multiplies its inputs by
+    /// the window in place when their size is already a good DFT size, and so would alter the shared base image.</remarks>
+    public static (double X, double Y) Shift(Mat baseAlignment, Mat window, Mat current)
     {
-        using var small = AlignmentImage(current);
-        var shift = Cv2.PhaseCorrelate(baseAlignment, small, window, out var response);
-        return (shift.X * AlignmentScale, shift.Y * AlignmentScale, response);
+        using var small = AlignmentImage(current, window);
+        using var noWindow = new Mat();
+        var shift = Cv2.PhaseCorrelate(baseAlignment, small, noWindow, out _);
+        return (shift.X * AlignmentScale, shift.Y * AlignmentScale);
     }
 
     /// <summary>The rectangle moved by the camera shift, kept inside the image.</summary>

@@ -74,7 +74,7 @@ public static class SnapshotComparer
         int dx = 0, dy = 0;
         if (policy.MaxAlignmentShift > 0)
         {
-            (shiftX, shiftY, _) = RegionMeasures.Shift(baseImage.Alignment, baseImage.AlignmentWindow, gray);
+            (shiftX, shiftY) = RegionMeasures.Shift(baseImage.Alignment, baseImage.AlignmentWindow, gray);
             if (Math.Abs(shiftX) <= policy.MaxAlignmentShift && Math.Abs(shiftY) <= policy.MaxAlignmentShift)
             {
                 (dx, dy) = ((int)Math.Round(shiftX), (int)Math.Round(shiftY));
