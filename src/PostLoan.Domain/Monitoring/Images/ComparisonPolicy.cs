@@ -17,11 +17,9 @@ public enum RegionRole
 /// <summary>A rectangle in base-image pixel coordinates (x to the right, y down, origin at the top-left corner).</summary>
 public readonly record struct PixelRect(int X, int Y, int Width, int Height)
 {
-    public int Right => X + Width;
-    public int Bottom => Y + Height;
-
     /// <summary>Whether the rectangle lies entirely inside an image of the given size.</summary>
-    public bool FitsIn(int imageWidth, int imageHeight) => X >= 0 && Y >= 0 && Width > 0 && Height > 0 && Right <= imageWidth && Bottom <= imageHeight;
+    public bool FitsIn(int imageWidth, int imageHeight) =>
+        X >= 0 && Y >= 0 && Width > 0 && Height > 0 && X + Width <= imageWidth && Y + Height <= imageHeight;
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"({X},{Y}) {Width}×{Height}");
 }

@@ -82,6 +82,15 @@ public sealed class SyntheticWarehouse
     public Mat RenderImage(WarehouseShot shot)
     {
         ArgumentNullException.ThrowIfNull(shot);
+        if (Math.Abs(shot.ShiftX) > Margin || Math.Abs(shot.ShiftY) > Margin)
+        {
+            throw new ArgumentOutOfRangeException(nameof(shot), $"the camera can move at most {Margin} pixels each way");
+        }
+
+        if ((shot.RemovedBays ?? []).Any(i => i is < 0 or >= 8))
+        {
+            throw new ArgumentOutOfRangeException(nameof(shot), "removed bays are goods regions 0 to 7");
+        }
         using var canvas = DrawScene(shot.RemovedBays ?? []);
         if (shot.PersonAtX is { } personX)
         {
