@@ -43,7 +43,7 @@ public sealed class ExternalEvent
 
     public DateTimeOffset ReceivedAt { get; set; }
 
-    /// <summary>Who delivered it: a user name, or "provider:NAME" for the polling job.</summary>
+    /// <summary>Who delivered it: the user name of the caller or API token, "system" for the polling job and imports run as the system.</summary>
     public string? ReceivedBy { get; set; }
 
     /// <summary>Copied from the customer for the data scope.</summary>
