@@ -115,7 +115,7 @@ public sealed class DemoIndicatorSeeder(PostLoanDbContext db, FinancialStatement
     private static IEnumerable<ImportRow> Statements(Customer customer, bool worsening, IReadOnlyList<DateOnly> quarterEnds, int numbered)
     {
         var random = new Random(4242 + customer.Id);
-        var revenue = Math.Round((decimal)(3_000_000 + (random.NextDouble() * 57_000_000)), -3);
+        var revenue = Thousands((decimal)(3_000_000 + (random.NextDouble() * 57_000_000)));
         var growth = 1m + (decimal)(0.005 + (random.NextDouble() * 0.025));
         var margin = (decimal)(0.05 + (random.NextDouble() * 0.07));
         var ratio = (decimal)(0.40 + (random.NextDouble() * 0.20));
@@ -123,22 +123,25 @@ public sealed class DemoIndicatorSeeder(PostLoanDbContext db, FinancialStatement
         for (var q = 0; q < quarterEnds.Count; q++)
         {
             var late = worsening && q >= quarterEnds.Count - 4;
-            var quarterRevenue = late ? Math.Round(history[q - 4] * (0.62m + (q * 0.01m)), -3) : Math.Round(revenue, -3);
+            var quarterRevenue = late ? Thousands(history[q - 4] * (0.62m + (q * 0.01m))) : Thousands(revenue);
             history.Add(quarterRevenue);
             revenue *= growth;
-            var profit = late ? -Math.Round(quarterRevenue * (0.04m + (q * 0.005m)), -3) : Math.Round(quarterRevenue * margin, -3);
-            var cash = late ? -Math.Round(quarterRevenue * 0.08m, -3) : Math.Round(profit * 1.1m, -3);
+            var profit = late ? -Thousands(quarterRevenue * (0.04m + (q * 0.005m))) : Thousands(quarterRevenue * margin);
+            var cash = late ? -Thousands(quarterRevenue * 0.08m) : Thousands(profit * 1.1m);
             var debt = worsening ? Math.Min(0.92m, ratio + (q * 0.045m)) : ratio;
-            var receivables = Math.Round(quarterRevenue * (late ? 0.55m : 0.22m), -3);
-            var assets = Math.Round(quarterRevenue * 4.2m, -3);
+            var receivables = Thousands(quarterRevenue * (late ? 0.55m : 0.22m));
+            var assets = Thousands(quarterRevenue * 4.2m);
             yield return new ImportRow(numbered + q + 2, new Dictionary<string, string?>(StringComparer.Ordinal)
             {
                 ["customercode"] = customer.Code, ["periodend"] = quarterEnds[q].ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), ["period"] = "quarter",
                 ["revenue"] = Text(quarterRevenue), ["netprofit"] = Text(profit), ["operatingcashflow"] = Text(cash), ["receivables"] = Text(receivables),
-                ["totalassets"] = Text(assets), ["totalliabilities"] = Text(Math.Round(assets * debt, -3)),
+                ["totalassets"] = Text(assets), ["totalliabilities"] = Text(Thousands(assets * debt)),
             });
         }
     }
+
+    /// <summary>Rounded to whole thousands of yuan, as statements are usually reported.</summary>
+    private static decimal Thousands(decimal amount) => Math.Round(amount / 1000m, MidpointRounding.AwayFromZero) * 1000m;
 
     private static string Text(decimal amount) => amount.ToString("0.00", CultureInfo.InvariantCulture);
 }
