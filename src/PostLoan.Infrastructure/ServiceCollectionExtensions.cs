@@ -49,6 +49,7 @@ public static class ServiceCollectionExtensions
         services.AddScoped<Risk.Reports.MigrationMatrices>();
         services.AddScoped<Risk.Reports.ProvisioningReport>();
         services.AddScoped<Warning.Signals.SignalRaiser>();
+        Warning.Indicators.IndicatorServices.AddIndicators(services, configuration);
 
         var security = configuration.GetSection("Security");
         return services

@@ -144,6 +144,7 @@ public static class PostLoanWebApp
         api.MapImportApi();
         api.MapRiskReportApi();
         api.MapNoticeApi();
+        Features.Warning.Indicators.IndicatorApi.MapIndicatorApi(api);
 
         app.MapAccountEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

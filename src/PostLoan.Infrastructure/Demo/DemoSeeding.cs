@@ -24,6 +24,7 @@ public static class DemoSeeding
         var written = await services.GetRequiredService<DemoLoanSeeder>().SeedAsync(loans, cancellationToken);
         await ActivatorUtilities.CreateInstance<DemoCreditSupportSeeder>(services).SeedAsync(cancellationToken);
         await ActivatorUtilities.CreateInstance<DemoRiskSeeder>(services).SeedAsync(cancellationToken);
+        await ActivatorUtilities.CreateInstance<DemoIndicatorSeeder>(services).SeedAsync(cancellationToken);
         await SeedNoticesAsync(services, cancellationToken);
         return new DemoSeedResult(bank, written);
     }

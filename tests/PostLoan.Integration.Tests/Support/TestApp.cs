@@ -38,7 +38,7 @@ public sealed partial class TestApp : IAsyncDisposable
     /// <summary>Lockout threshold configured for tests.</summary>
     public const int MaxFailedAccessAttempts = 3;
 
-    public static async Task<TestApp> StartAsync(DatabaseProvider provider = DatabaseProvider.Sqlite, string? connectionString = null, TimeProvider? clock = null, bool seed = true)
+    public static async Task<TestApp> StartAsync(DatabaseProvider provider = DatabaseProvider.Sqlite, string? connectionString = null, TimeProvider? clock = null, bool seed = true, Action<IServiceCollection>? services = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), "postloan-test-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(directory);
@@ -60,6 +60,8 @@ public sealed partial class TestApp : IAsyncDisposable
             {
                 builder.Services.AddSingleton(clock);
             }
+
+            services?.Invoke(builder.Services);
         });
         await app.StartAsync();
         var testApp = new TestApp(app, directory, app.Services.GetRequiredService<DatabaseOptions>());
