@@ -39,6 +39,7 @@ public static class PostLoanCommandLine
         root.Subcommands.Add(RiskCommand.Ecl());
         root.Subcommands.Add(MigrationCommand.Build());
         root.Subcommands.Add(BenchCommand.Build());
+        root.Subcommands.Add(DevicesCommand.Build());
         return root;
     }
 
@@ -94,6 +95,7 @@ public static class PostLoanCommandLine
             var written = await scope.ServiceProvider.GetRequiredService<DemoLoanSeeder>().SeedAsync(loanCount, cancellationToken);
             await ActivatorUtilities.CreateInstance<DemoCreditSupportSeeder>(scope.ServiceProvider).SeedAsync(cancellationToken);
             await ActivatorUtilities.CreateInstance<DemoRiskSeeder>(scope.ServiceProvider).SeedAsync(cancellationToken);
+            await ActivatorUtilities.CreateInstance<DemoMonitoringSeeder>(scope.ServiceProvider).SeedAsync(cancellationToken);
             if (bank is null)
             {
                 Console.WriteLine(written > 0 ? $"The demo bank exists already; added {written} demo loans." : "The demo bank and its loans exist already; nothing was changed.");

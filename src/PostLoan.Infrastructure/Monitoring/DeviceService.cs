@@ -151,6 +151,24 @@ public sealed class DeviceService(PostLoanDbContext db, DeviceDirectory director
         return new IssuedDeviceCredential(device, secret);
     }
 
+    /// <summary>Edits the site <paramref name="siteId"/> of the caller's scope.</summary>
+    public async Task<Result<MonitoringSite>> UpdateSiteAsync(int siteId, SiteInput input, CancellationToken cancellationToken = default) =>
+        await db.MonitoringSites.FirstOrDefaultAsync(s => s.Id == siteId, cancellationToken) is { } site
+            ? await UpdateSiteAsync(site, input, cancellationToken)
+            : Error.NotFound("site.not_found", $"site {siteId} does not exist or is outside your scope");
+
+    /// <summary>Edits the device <paramref name="deviceId"/> of the caller's scope.</summary>
+    public async Task<Result<Device>> UpdateDeviceAsync(int deviceId, DeviceInput input, CancellationToken cancellationToken = default) =>
+        await db.Devices.FirstOrDefaultAsync(d => d.Id == deviceId, cancellationToken) is { } device
+            ? await UpdateDeviceAsync(device, input, cancellationToken)
+            : Error.NotFound("device.not_found", $"device {deviceId} does not exist or is outside your scope");
+
+    /// <summary>Rotates the secret of the device <paramref name="deviceId"/> of the caller's scope.</summary>
+    public async Task<Result<IssuedDeviceCredential>> RotateCredentialAsync(int deviceId, CancellationToken cancellationToken = default) =>
+        await db.Devices.FirstOrDefaultAsync(d => d.Id == deviceId, cancellationToken) is { } device
+            ? await RotateCredentialAsync(device, cancellationToken)
+            : Error.NotFound("device.not_found", $"device {deviceId} does not exist or is outside your scope");
+
     private static Error? Apply(MonitoringSite site, SiteInput input)
     {
         var name = input.Name?.Trim() ?? "";
