@@ -61,6 +61,7 @@ public static class BenchCommand
         command.Subcommands.Add(eod);
         command.Subcommands.Add(ecl);
         command.Subcommands.Add(ImageBench.Build());
+        command.Subcommands.Add(IngestBench.Build());
         return command;
     }
 

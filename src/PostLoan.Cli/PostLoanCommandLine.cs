@@ -39,6 +39,7 @@ public static class PostLoanCommandLine
         root.Subcommands.Add(RiskCommand.Ecl());
         root.Subcommands.Add(MigrationCommand.Build());
         root.Subcommands.Add(BenchCommand.Build());
+        root.Subcommands.Add(DevicesCommand.Build());
         return root;
     }
 

@@ -50,6 +50,7 @@ public static class ServiceCollectionExtensions
         services.AddScoped<Risk.Reports.ProvisioningReport>();
         services.AddScoped<Warning.Signals.SignalRaiser>();
         Warning.Indicators.IndicatorServices.AddIndicators(services, configuration);
+        Monitoring.MonitoringServices.AddMonitoring(services, configuration);
 
         var security = configuration.GetSection("Security");
         return services

@@ -16,12 +16,14 @@ using PostLoan.Infrastructure;
 using PostLoan.Infrastructure.Demo;
 using PostLoan.Infrastructure.Identity;
 using PostLoan.Infrastructure.Ledger.Close;
+using PostLoan.Infrastructure.Monitoring;
 using PostLoan.Infrastructure.Persistence;
 using PostLoan.Web.Common;
 using PostLoan.Web.Components;
 using PostLoan.Web.Features.Account;
 using PostLoan.Web.Features.Administration;
 using PostLoan.Web.Features.Ledger;
+using PostLoan.Web.Features.Monitoring;
 using PostLoan.Web.Features.Risk;
 using PostLoan.Web.Identity;
 
@@ -59,6 +61,7 @@ public static class PostLoanWebApp
         services.AddScoped<UserScopes>();
         services.AddPostLoanCore(builder.Configuration).AddSignInManager();
         services.AddNightlyClose(builder.Configuration);
+        services.AddMonitoringHost(builder.Configuration);
         services.AddScoped<SignInService>();
 
         services.AddAuthentication(options =>
@@ -145,6 +148,7 @@ public static class PostLoanWebApp
         api.MapRiskReportApi();
         api.MapNoticeApi();
         Features.Warning.Indicators.IndicatorApi.MapIndicatorApi(api);
+        api.MapMonitoringApi();
 
         app.MapAccountEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

@@ -33,7 +33,7 @@ public static class ReferenceData
         Parameter("collection.quietHoursEnd", "8", "催收静默结束 (时) · no contact until", "Collection", SystemParameterType.Integer),
         Parameter("collection.maxUnansweredCallsPerDay", "6", "每日未接通呼叫上限 · unanswered calls a day to one number", "Collection", SystemParameterType.Integer),
         Parameter("inspection.firstWithinMonths", "1", "首次检查期限 (月) · first inspection after disbursement", "Inspection", SystemParameterType.Integer),
-        Parameter("monitoring.offlineAfterMinutes", "30", "设备离线判定 (分钟) · device offline after silence", "Monitoring", SystemParameterType.Integer),
+        Parameter("monitoring.offlineAfterMinutes", "15", "设备离线判定 (分钟) · device offline after silence", "Monitoring", SystemParameterType.Integer),
     ];
 
     /// <summary>Standard loan products, one per repayment method; lenders add their own.</summary>

@@ -25,6 +25,7 @@ public static class DemoSeeding
         await ActivatorUtilities.CreateInstance<DemoCreditSupportSeeder>(services).SeedAsync(cancellationToken);
         await ActivatorUtilities.CreateInstance<DemoRiskSeeder>(services).SeedAsync(cancellationToken);
         await ActivatorUtilities.CreateInstance<DemoIndicatorSeeder>(services).SeedAsync(cancellationToken);
+        await ActivatorUtilities.CreateInstance<DemoMonitoringSeeder>(services).SeedAsync(cancellationToken);
         await SeedNoticesAsync(services, cancellationToken);
         return new DemoSeedResult(bank, written);
     }

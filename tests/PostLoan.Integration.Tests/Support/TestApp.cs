@@ -38,7 +38,7 @@ public sealed partial class TestApp : IAsyncDisposable
     /// <summary>Lockout threshold configured for tests.</summary>
     public const int MaxFailedAccessAttempts = 3;
 
-    public static async Task<TestApp> StartAsync(DatabaseProvider provider = DatabaseProvider.Sqlite, string? connectionString = null, TimeProvider? clock = null, bool seed = true, Action<IServiceCollection>? services = null)
+    public static async Task<TestApp> StartAsync(DatabaseProvider provider = DatabaseProvider.Sqlite, string? connectionString = null, TimeProvider? clock = null, bool seed = true, Action<IServiceCollection>? services = null, IDictionary<string, string?>? settings = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), "postloan-test-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(directory);
@@ -55,7 +55,12 @@ public sealed partial class TestApp : IAsyncDisposable
                 // Quartz keeps a process-wide logger: many apps in one test process must not each start a scheduler.
                 // The nightly job's logic is tested directly (NightlyCloseCatchesUp).
                 ["Ledger:NightlyClose:Enabled"] = "false",
+                // Device ingest: no broker on a fixed port and no scheduler unless a test asks (Monitoring/ tests).
+                ["Monitoring:Mqtt:Enabled"] = "false",
+                ["Monitoring:OfflineCheck:Enabled"] = "false",
+                ["Monitoring:SnapshotsPath"] = Path.Combine(directory, "snapshots"),
             });
+            builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
             if (clock is not null)
             {
                 builder.Services.AddSingleton(clock);
