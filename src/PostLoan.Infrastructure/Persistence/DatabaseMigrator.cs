@@ -75,5 +75,6 @@ public sealed class DatabaseMigrator(DatabaseOptions database, PostLoanDbContext
         }
 
         await db.SaveChangesAsync(cancellationToken);
+        await Warning.Rules.StarterRuleSeeder.SeedAsync(db, cancellationToken);
     }
 }
