@@ -143,6 +143,7 @@ public static class PostLoanWebApp
         api.MapEclApi();
         api.MapImportApi();
         api.MapRiskReportApi();
+        PostLoan.Web.Features.Warning.Rules.WarningRulesApi.MapWarningRulesApi(api);
 
         app.MapAccountEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

@@ -1,12 +1,13 @@
 ﻿using System;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 #nullable disable
 
-namespace PostLoan.Infrastructure.Persistence.Migrations.Sqlite
+namespace PostLoan.Infrastructure.Persistence.Migrations.Postgres
 {
     /// <inheritdoc />
-    public partial class warningrules : Migration
+    public partial class WarningRules : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -15,14 +16,14 @@ namespace PostLoan.Infrastructure.Persistence.Migrations.Sqlite
                 name: "warning_rule_refreshes",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    Date = table.Column<DateOnly>(type: "TEXT", nullable: false),
-                    SignalId = table.Column<long>(type: "INTEGER", nullable: false),
-                    PreviousLastSeenOn = table.Column<DateOnly>(type: "TEXT", nullable: false),
-                    PreviousSeverity = table.Column<int>(type: "INTEGER", nullable: false),
-                    PreviousRuleVersionId = table.Column<int>(type: "INTEGER", nullable: true),
-                    PreviousDetail = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true)
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Date = table.Column<DateOnly>(type: "date", nullable: false),
+                    SignalId = table.Column<long>(type: "bigint", nullable: false),
+                    PreviousLastSeenOn = table.Column<DateOnly>(type: "date", nullable: false),
+                    PreviousSeverity = table.Column<int>(type: "integer", nullable: false),
+                    PreviousRuleVersionId = table.Column<int>(type: "integer", nullable: true),
+                    PreviousDetail = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -39,14 +40,14 @@ namespace PostLoan.Infrastructure.Persistence.Migrations.Sqlite
                 name: "warning_rules",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    Code = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
-                    NameZh = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
-                    NameEn = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
-                    Category = table.Column<int>(type: "INTEGER", nullable: false),
-                    Starter = table.Column<bool>(type: "INTEGER", nullable: false),
-                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Code = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    NameZh = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    NameEn = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Category = table.Column<int>(type: "integer", nullable: false),
+                    Starter = table.Column<bool>(type: "boolean", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -57,27 +58,27 @@ namespace PostLoan.Infrastructure.Persistence.Migrations.Sqlite
                 name: "warning_rule_versions",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    RuleId = table.Column<int>(type: "INTEGER", nullable: false),
-                    Number = table.Column<int>(type: "INTEGER", nullable: false),
-                    Expression = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: false),
-                    Severity = table.Column<int>(type: "INTEGER", nullable: false),
-                    OrganisationIds = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false),
-                    ProductIds = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false),
-                    Industries = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false),
-                    CustomerKinds = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
-                    EffectiveFrom = table.Column<DateOnly>(type: "TEXT", nullable: true),
-                    EffectiveTo = table.Column<DateOnly>(type: "TEXT", nullable: true),
-                    State = table.Column<int>(type: "INTEGER", nullable: false),
-                    Note = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
-                    AuthorId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    AuthorName = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
-                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    ApprovedById = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
-                    ApprovedByName = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
-                    PublishedAt = table.Column<long>(type: "INTEGER", nullable: true),
-                    RetiredAt = table.Column<long>(type: "INTEGER", nullable: true)
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    RuleId = table.Column<int>(type: "integer", nullable: false),
+                    Number = table.Column<int>(type: "integer", nullable: false),
+                    Expression = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: false),
+                    Severity = table.Column<int>(type: "integer", nullable: false),
+                    OrganisationIds = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: false),
+                    ProductIds = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: false),
+                    Industries = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: false),
+                    CustomerKinds = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    EffectiveFrom = table.Column<DateOnly>(type: "date", nullable: true),
+                    EffectiveTo = table.Column<DateOnly>(type: "date", nullable: true),
+                    State = table.Column<int>(type: "integer", nullable: false),
+                    Note = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    AuthorId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    AuthorName = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    ApprovedById = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    ApprovedByName = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    PublishedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    RetiredAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -94,16 +95,16 @@ namespace PostLoan.Infrastructure.Persistence.Migrations.Sqlite
                 name: "warning_rule_runs",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    Date = table.Column<DateOnly>(type: "TEXT", nullable: false),
-                    RuleVersionId = table.Column<int>(type: "INTEGER", nullable: false),
-                    RuleId = table.Column<int>(type: "INTEGER", nullable: false),
-                    State = table.Column<int>(type: "INTEGER", nullable: false),
-                    Evaluated = table.Column<int>(type: "INTEGER", nullable: false),
-                    Hits = table.Column<int>(type: "INTEGER", nullable: false),
-                    Unknown = table.Column<int>(type: "INTEGER", nullable: false),
-                    Overlap = table.Column<int>(type: "INTEGER", nullable: false)
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Date = table.Column<DateOnly>(type: "date", nullable: false),
+                    RuleVersionId = table.Column<int>(type: "integer", nullable: false),
+                    RuleId = table.Column<int>(type: "integer", nullable: false),
+                    State = table.Column<int>(type: "integer", nullable: false),
+                    Evaluated = table.Column<int>(type: "integer", nullable: false),
+                    Hits = table.Column<int>(type: "integer", nullable: false),
+                    Unknown = table.Column<int>(type: "integer", nullable: false),
+                    Overlap = table.Column<int>(type: "integer", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -120,15 +121,15 @@ namespace PostLoan.Infrastructure.Persistence.Migrations.Sqlite
                 name: "warning_shadow_hits",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    Date = table.Column<DateOnly>(type: "TEXT", nullable: false),
-                    RuleVersionId = table.Column<int>(type: "INTEGER", nullable: false),
-                    RuleId = table.Column<int>(type: "INTEGER", nullable: false),
-                    CustomerId = table.Column<int>(type: "INTEGER", nullable: false),
-                    PublishedAlsoFired = table.Column<bool>(type: "INTEGER", nullable: false),
-                    OrganisationPath = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    AccountManagerId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true)
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Date = table.Column<DateOnly>(type: "date", nullable: false),
+                    RuleVersionId = table.Column<int>(type: "integer", nullable: false),
+                    RuleId = table.Column<int>(type: "integer", nullable: false),
+                    CustomerId = table.Column<int>(type: "integer", nullable: false),
+                    PublishedAlsoFired = table.Column<bool>(type: "boolean", nullable: false),
+                    OrganisationPath = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    AccountManagerId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true)
                 },
                 constraints: table =>
                 {
