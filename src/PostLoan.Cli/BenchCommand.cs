@@ -60,6 +60,7 @@ public static class BenchCommand
         var command = new Command("bench", "Whole-process benchmarks (results go to docs/benchmarks.md)");
         command.Subcommands.Add(eod);
         command.Subcommands.Add(ecl);
+        command.Subcommands.Add(WarningBench.Build(provider, connection, keep));
         return command;
     }
 

@@ -87,6 +87,24 @@ public sealed class CompiledRuleSet
 
     public bool UsesIndustryMedian { get; }
 
+    private (DateOnly Date, DateTimeOffset At, IReadOnlyDictionary<string, IndustryStatistics> Statistics)? industries;
+
+    /// <summary>
+    /// The industry medians as of <paramref name="date"/>: computed over the whole book for a nightly run (<paramref name="fresh"/>),
+    /// and reused for up to ten minutes by real-time evaluations of the same date, which must not rescan the book per event.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, IndustryStatistics>> IndustriesAsync(System.Data.Common.DbConnection connection, DateOnly date, bool fresh, CancellationToken cancellationToken)
+    {
+        if (!fresh && industries is { } cached && cached.Date == date && DateTimeOffset.UtcNow - cached.At < TimeSpan.FromMinutes(10))
+        {
+            return cached.Statistics;
+        }
+
+        var statistics = await IndustryStatistics.LoadAsync(connection, this, date, cancellationToken);
+        industries = (date, DateTimeOffset.UtcNow, statistics);
+        return statistics;
+    }
+
     /// <summary>The first date read for an evaluation on <paramref name="date"/>.</summary>
     public DateOnly FirstDate(DateOnly date) => new DateOnly(date.Year, date.Month, 1).AddMonths(-(LookbackMonths - 1));
 }
