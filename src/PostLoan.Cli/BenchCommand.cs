@@ -62,6 +62,7 @@ public static class BenchCommand
         command.Subcommands.Add(ecl);
         command.Subcommands.Add(ImageBench.Build());
         command.Subcommands.Add(IngestBench.Build());
+        command.Subcommands.Add(WarningBench.Build(provider, connection, keep));
         return command;
     }
 

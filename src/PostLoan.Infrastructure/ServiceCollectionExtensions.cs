@@ -51,6 +51,7 @@ public static class ServiceCollectionExtensions
         services.AddScoped<Warning.Signals.SignalRaiser>();
         Warning.Indicators.IndicatorServices.AddIndicators(services, configuration);
         Monitoring.MonitoringServices.AddMonitoring(services, configuration);
+        Warning.Rules.WarningRuleServices.AddWarningRules(services);
 
         var security = configuration.GetSection("Security");
         return services

@@ -149,6 +149,7 @@ public static class PostLoanWebApp
         api.MapNoticeApi();
         Features.Warning.Indicators.IndicatorApi.MapIndicatorApi(api);
         api.MapMonitoringApi();
+        PostLoan.Web.Features.Warning.Rules.WarningRulesApi.MapWarningRulesApi(api);
 
         app.MapAccountEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

@@ -1,0 +1,424 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+using PostLoan.Domain.Ledger.Customers;
+using PostLoan.Domain.Warning.Rules;
+using PostLoan.Infrastructure.Persistence;
+using SQLitePCL;
+
+namespace PostLoan.Infrastructure.Warning.Rules;
+
+/// <summary>A version that held for a customer; <see cref="Detail"/> names the values it read (published versions only).</summary>
+public readonly record struct RuleHit(int CustomerId, int Entry, string? Detail);
+
+/// <summary>What a run of a rule set over customers found, with per-version counts (indexed like <see cref="CompiledRuleSet.Entries"/>).</summary>
+public sealed class RuleEvaluation(int entries)
+{
+    public List<RuleHit> Hits { get; } = [];
+
+    public int[] Evaluated { get; } = new int[entries];
+
+    public int[] HitCounts { get; } = new int[entries];
+
+    public int[] Unknown { get; } = new int[entries];
+
+    /// <summary>Shadow hits where the rule's published version fired for the same customer.</summary>
+    public int[] Overlap { get; } = new int[entries];
+
+    /// <summary>Customers evaluated (in the scope of at least one version or not).</summary>
+    public int Customers { get; set; }
+
+    /// <summary>Indicator values read.</summary>
+    public long Values { get; set; }
+
+    internal void Add(RuleEvaluation part)
+    {
+        Hits.AddRange(part.Hits);
+        for (var i = 0; i < Evaluated.Length; i++)
+        {
+            Evaluated[i] += part.Evaluated[i];
+            HitCounts[i] += part.HitCounts[i];
+            Unknown[i] += part.Unknown[i];
+            Overlap[i] += part.Overlap[i];
+        }
+
+        Customers += part.Customers;
+    }
+}
+
+/// <summary>
+/// Evaluates a compiled rule set over customers as of a date: reads every needed indicator value in one ordered pass over
+/// <c>indicator_values</c> (no EF, no tracking; on SQLite straight through the native API), builds each customer's series
+/// once, fills its feature vector once and runs every version whose scope covers it. Reading and evaluation overlap: the
+/// reader hands batches of customers to one evaluator per core.
+/// </summary>
+public static class RuleRunner
+{
+    private const int BatchSize = 4096;
+
+    /// <summary>
+    /// Runs <paramref name="set"/> for <paramref name="customers"/> (sorted by id) as of <paramref name="date"/>. With
+    /// <paramref name="onlyListed"/>, reads the values of these customers only (real time); otherwise of the whole book.
+    /// </summary>
+    public static async Task<RuleEvaluation> RunAsync(DbConnection connection, CompiledRuleSet set, DateOnly date, IReadOnlyList<RuleCustomer> customers, bool onlyListed, CancellationToken cancellationToken)
+    {
+        var total = new RuleEvaluation(set.Entries.Length);
+        if (set.Entries.Length == 0 || customers.Count == 0)
+        {
+            return total;
+        }
+
+        var industries = set.UsesIndustryMedian ? await set.IndustriesAsync(connection, date, fresh: !onlyListed, cancellationToken) : null;
+        var applicable = new ApplicableEntries(set);
+        var channel = Channel.CreateBounded<Batch>(new BoundedChannelOptions(Environment.ProcessorCount * 2) { SingleWriter = true });
+        var workers = Enumerable.Range(0, Environment.ProcessorCount).Select(_ => Task.Run(async () =>
+        {
+            var part = new RuleEvaluation(set.Entries.Length);
+            var evaluator = new Evaluator(set, date, industries, applicable);
+            await foreach (var batch in channel.Reader.ReadAllAsync(cancellationToken))
+            {
+                evaluator.Evaluate(batch, part);
+            }
+
+            return part;
+        }, cancellationToken)).ToArray();
+
+        long values;
+        try
+        {
+            values = await Task.Run(() => ReadAsync(connection, set, date, customers, onlyListed, channel.Writer, cancellationToken), cancellationToken);
+        }
+        finally
+        {
+            channel.Writer.TryComplete();
+        }
+
+        foreach (var part in await Task.WhenAll(workers))
+        {
+            total.Add(part);
+        }
+
+        total.Values = values;
+        return total;
+    }
+
+    /// <summary>The values a run reads: (customer, indicator, date, value), ordered by customer; dates as the two named parameters.</summary>
+    public static string ValuesSql(CompiledRuleSet set, IReadOnlyList<RuleCustomer> customers, bool onlyListed, string from, string to)
+    {
+        var ids = string.Join(',', set.IndicatorIds.Where(i => i >= 0).Distinct().Select(i => i.ToString(CultureInfo.InvariantCulture)));
+        var only = onlyListed ? $" AND \"CustomerId\" IN ({string.Join(',', customers.Select(c => c.Id.ToString(CultureInfo.InvariantCulture)))})" : "";
+        // On SQLite the whole book is read along the (customer, indicator, date) index, whose order (with the row id last) is the
+        // order wanted: the planner would otherwise pick the date index and sort every row.
+        var table = from.StartsWith('?') && !onlyListed ? "indicator_values INDEXED BY \"IX_indicator_values_CustomerId_IndicatorId_Date\"" : "indicator_values";
+        return $"SELECT \"CustomerId\", \"IndicatorId\", \"Date\", \"Value\" FROM {table} WHERE \"IndicatorId\" IN ({ids}) AND \"Date\" >= {from} AND \"Date\" <= {to}{only} ORDER BY \"CustomerId\", \"IndicatorId\", \"Date\", \"Id\"";
+    }
+
+    private static async Task<long> ReadAsync(DbConnection connection, CompiledRuleSet set, DateOnly date, IReadOnlyList<RuleCustomer> customers, bool onlyListed, ChannelWriter<Batch> writer, CancellationToken cancellationToken)
+    {
+        var slotOfIndicator = new Dictionary<int, int>();
+        for (var s = 0; s < set.IndicatorIds.Length; s++)
+        {
+            if (set.IndicatorIds[s] >= 0)
+            {
+                slotOfIndicator[set.IndicatorIds[s]] = s;
+            }
+        }
+
+        var builder = new BatchBuilder(set.IndicatorIds.Length, customers);
+        var pending = builder.Ready;
+        void Row(int customerId, int indicatorId, DateOnly day, double value)
+        {
+            if (slotOfIndicator.TryGetValue(indicatorId, out var slot))
+            {
+                builder.Add(customerId, slot, day, value);
+            }
+        }
+
+        async Task FlushAsync()
+        {
+            foreach (var batch in pending)
+            {
+                await writer.WriteAsync(batch, cancellationToken);
+            }
+
+            pending.Clear();
+        }
+
+        long count = 0;
+        if (slotOfIndicator.Count > 0)
+        {
+            var first = set.FirstDate(date);
+            if (connection is SqliteConnection sqlite)
+            {
+                var sql = ValuesSql(set, customers, onlyListed, "?1", "?2");
+                foreach (var rows in ReadSqlite(sqlite, sql, first, date, Row))
+                {
+                    count += rows;
+                    await FlushAsync();
+                }
+            }
+            else
+            {
+                await using var command = BulkWriter.Command(connection, null, ValuesSql(set, customers, onlyListed, "@from", "@to"), "from", first, "to", date);
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    Row(reader.GetInt32(0), reader.GetInt32(1), reader.GetFieldValue<DateOnly>(2), reader.GetDouble(3));
+                    if (++count % BatchSize == 0)
+                    {
+                        await FlushAsync();
+                    }
+                }
+            }
+        }
+
+        builder.Finish();
+        await FlushAsync();
+        return count;
+    }
+
+    /// <summary>Steps the statement through SQLite's own API, yielding every few thousand rows so the caller can hand batches on.</summary>
+    private static IEnumerable<int> ReadSqlite(SqliteConnection connection, string sql, DateOnly from, DateOnly to, Action<int, int, DateOnly, double> row)
+    {
+        var db = connection.Handle ?? throw new InvalidOperationException("the SQLite connection is not open");
+        BulkWriter.Check(db, raw.sqlite3_prepare_v2(db, sql, out var statement));
+        try
+        {
+            BulkWriter.Check(db, raw.sqlite3_bind_text(statement, 1, from.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
+            BulkWriter.Check(db, raw.sqlite3_bind_text(statement, 2, to.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
+            var rows = 0;
+            int rc;
+            while ((rc = raw.sqlite3_step(statement)) == raw.SQLITE_ROW)
+            {
+                var text = raw.sqlite3_column_blob(statement, 2);
+                var day = new DateOnly(Digits(text, 0, 4), Digits(text, 5, 2), Digits(text, 8, 2));
+                row(raw.sqlite3_column_int(statement, 0), raw.sqlite3_column_int(statement, 1), day, raw.sqlite3_column_double(statement, 3));
+                if (++rows == BatchSize)
+                {
+                    yield return rows;
+                    rows = 0;
+                }
+            }
+
+            if (rc != raw.SQLITE_DONE)
+            {
+                BulkWriter.Check(db, rc);
+            }
+
+            yield return rows;
+        }
+        finally
+        {
+            raw.sqlite3_finalize(statement);
+        }
+    }
+
+    private static int Digits(ReadOnlySpan<byte> text, int start, int length)
+    {
+        var value = 0;
+        for (var i = start; i < start + length; i++)
+        {
+            value = (value * 10) + (text[i] - '0');
+        }
+
+        return value;
+    }
+
+    /// <summary>The customers of a batch (a contiguous run of the sorted list) and their observations, by slot.</summary>
+    internal sealed class Batch(int slots)
+    {
+        public List<RuleCustomer> Customers { get; } = new(BatchSize);
+
+        public List<Domain.Warning.Rules.IndicatorObservation> Observations { get; } = [];
+
+        /// <summary>Start of customer k's slot s in <see cref="Observations"/>: Offsets[k * slots + s]; one more at the end.</summary>
+        public List<int> Offsets { get; } = [];
+
+        public int Slots { get; } = slots;
+    }
+
+    /// <summary>Groups the ordered rows per customer and slot; customers without values are still evaluated.</summary>
+    private sealed class BatchBuilder(int slots, IReadOnlyList<RuleCustomer> customers)
+    {
+        private readonly List<Domain.Warning.Rules.IndicatorObservation>[] current = Enumerable.Range(0, slots).Select(_ => new List<Domain.Warning.Rules.IndicatorObservation>()).ToArray();
+        private int next;
+        private int currentId = int.MinValue;
+        private bool open;
+        private Batch batch = new(slots);
+
+        /// <summary>Batches that are full and may be evaluated.</summary>
+        public List<Batch> Ready { get; } = [];
+
+        public void Add(int customerId, int slot, DateOnly date, double value)
+        {
+            if (customerId != currentId)
+            {
+                if (open)
+                {
+                    Push(customers[next++]);
+                }
+
+                // Customers before this one have no values: they are evaluated on empty series.
+                while (next < customers.Count && customers[next].Id < customerId)
+                {
+                    Push(customers[next++]);
+                }
+
+                currentId = customerId;
+                open = next < customers.Count && customers[next].Id == customerId;
+            }
+
+            if (open)
+            {
+                current[slot].Add(new(date, value));
+            }
+        }
+
+        public void Finish()
+        {
+            if (open)
+            {
+                Push(customers[next++]);
+                open = false;
+            }
+
+            while (next < customers.Count)
+            {
+                Push(customers[next++]);
+            }
+
+            if (batch.Customers.Count > 0)
+            {
+                batch.Offsets.Add(batch.Observations.Count);
+                Ready.Add(batch);
+                batch = new Batch(slots);
+            }
+        }
+
+        private void Push(RuleCustomer customer)
+        {
+            batch.Customers.Add(customer);
+            foreach (var list in current)
+            {
+                batch.Offsets.Add(batch.Observations.Count);
+                batch.Observations.AddRange(list);
+                list.Clear();
+            }
+
+            if (batch.Customers.Count == BatchSize)
+            {
+                batch.Offsets.Add(batch.Observations.Count);
+                Ready.Add(batch);
+                batch = new Batch(slots);
+            }
+        }
+    }
+
+    /// <summary>One customer's series of one slot: a window on the batch's observations.</summary>
+    private sealed class SeriesView : Domain.Warning.Rules.IIndicatorSeries
+    {
+        public Domain.Warning.Rules.IndicatorObservation[] Array { get; set; } = [];
+
+        public int Start { get; set; }
+
+        public int Length { get; set; }
+
+        public ReadOnlySpan<Domain.Warning.Rules.IndicatorObservation> Observations => new(Array, Start, Length);
+    }
+
+    /// <summary>Per evaluator thread: reusable series views and feature vector.</summary>
+    private sealed class Evaluator(CompiledRuleSet set, DateOnly date, IReadOnlyDictionary<string, IndustryStatistics>? industries, ApplicableEntries applicable)
+    {
+        private readonly SeriesView[] views = Enumerable.Range(0, set.IndicatorIds.Length).Select(_ => new SeriesView()).ToArray();
+        private readonly Domain.Warning.Rules.IIndicatorSeries?[] series = new Domain.Warning.Rules.IIndicatorSeries?[set.IndicatorIds.Length];
+        private readonly double[] vector = new double[set.Layout.Count];
+        private readonly RuleTruth[] truths = new RuleTruth[set.Entries.Length];
+
+        public void Evaluate(Batch batch, RuleEvaluation result)
+        {
+            var observations = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(batch.Observations).ToArray();
+            var offsets = batch.Offsets;
+            for (var k = 0; k < batch.Customers.Count; k++)
+            {
+                var customer = batch.Customers[k];
+                var entries = applicable.For(customer);
+                result.Customers++;
+                if (entries.Length == 0)
+                {
+                    continue;
+                }
+
+                for (var s = 0; s < views.Length; s++)
+                {
+                    var start = offsets[(k * batch.Slots) + s];
+                    var end = offsets[(k * batch.Slots) + s + 1];
+                    views[s].Array = observations;
+                    views[s].Start = start;
+                    views[s].Length = end - start;
+                    series[s] = end > start ? views[s] : null;
+                }
+
+                var industry = customer.Industry is { } name && industries is not null && industries.TryGetValue(name, out var stats) ? stats : null;
+                set.Layout.Fill(date, series, industry, vector);
+                foreach (var e in entries)
+                {
+                    truths[e] = set.Entries[e].Compiled.Evaluate(vector);
+                }
+
+                foreach (var e in entries)
+                {
+                    var entry = set.Entries[e];
+                    result.Evaluated[e]++;
+                    if (truths[e] == RuleTruth.Unknown)
+                    {
+                        result.Unknown[e]++;
+                        continue;
+                    }
+
+                    if (truths[e] != RuleTruth.True)
+                    {
+                        continue;
+                    }
+
+                    result.HitCounts[e]++;
+                    var overlap = entry.IsShadow && entry.PublishedIndex >= 0 && Array.IndexOf(entries, entry.PublishedIndex) >= 0 && truths[entry.PublishedIndex] == RuleTruth.True;
+                    if (overlap)
+                    {
+                        result.Overlap[e]++;
+                    }
+
+                    result.Hits.Add(new RuleHit(customer.Id, e, entry.IsShadow ? (overlap ? "published" : null) : RuleDetail.Describe(entry.Compiled, vector)));
+                }
+            }
+        }
+    }
+
+    /// <summary>The versions covering each kind of customer, cached by organisation, kind and industry (products checked apart).</summary>
+    private sealed class ApplicableEntries(CompiledRuleSet set)
+    {
+        // Customers with the same products share one array (RuleCustomers interns them), so the array reference is the key.
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<(int, CustomerKind, string?, int[]), int[]> cache = new();
+
+        public int[] For(RuleCustomer customer) =>
+            cache.GetOrAdd((customer.OrganisationId, customer.Kind, customer.Industry, customer.Products), _ =>
+                [.. Enumerable.Range(0, set.Entries.Length).Where(e => set.Entries[e].Scope.Covers(customer))]);
+    }
+}
+
+/// <summary>Formats what a rule read, for the signal's detail: <c>now(dpd) = 35; …</c>.</summary>
+public static class RuleDetail
+{
+    public static string Describe(CompiledRule rule, ReadOnlySpan<double> vector)
+    {
+        var parts = new string[rule.Slots.Count];
+        for (var i = 0; i < parts.Length; i++)
+        {
+            var value = vector[rule.Slots[i]];
+            parts[i] = string.Create(CultureInfo.InvariantCulture, $"{rule.Rule.Features[i]} = {(double.IsNaN(value) ? "—" : value.ToString("0.####", CultureInfo.InvariantCulture))}");
+        }
+
+        var text = string.Join("; ", parts);
+        return text.Length <= 2000 ? text : text[..2000];
+    }
+}

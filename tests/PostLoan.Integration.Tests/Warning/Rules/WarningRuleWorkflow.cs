@@ -1,0 +1,352 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using PostLoan.Domain.Ledger.Loans;
+using PostLoan.Domain.Risk;
+using PostLoan.Domain.Warning.Indicators;
+using PostLoan.Domain.Warning.Rules;
+using PostLoan.Domain.Warning.Signals;
+using PostLoan.Infrastructure.Persistence;
+using PostLoan.Infrastructure.Warning.Indicators;
+using PostLoan.Infrastructure.Warning.Rules;
+using PostLoan.Integration.Tests.Support;
+using PostLoan.Web.Features.Warning.Rules;
+
+namespace PostLoan.Integration.Tests.Warning.Rules;
+
+/// <summary>
+/// Warning rules end to end (domain.md §5): expressions are checked on save with the offending column; publication needs a
+/// second risk manager; a rule scoped to one organisation does not fire on another's customer; the nightly step raises,
+/// refreshes without duplicates, reruns idempotently and is undone on reopen; shadow versions never raise; an arriving
+/// value raises in real time; a backtest on a hand-built history gives exact counts; users outside role or scope are refused.
+/// </summary>
+public abstract class WarningRuleWorkflow : IAsyncLifetime
+{
+    private static readonly DateTimeOffset Noon = new(2026, 3, 10, 4, 0, 0, TimeSpan.Zero);
+    private static readonly DateOnly Day1 = new(2026, 3, 10);
+    private static readonly DateOnly Day2 = new(2026, 3, 11);
+
+    private readonly ManualClock _clock = new(Noon);
+    private TestApp _app = null!;
+    private int _beijingCustomer;
+    private int _shanghaiCustomer;
+    private int _beijingBranch;
+    private int _shanghaiBranch;
+
+    protected abstract Task<TestApp> StartAsync(ManualClock clock);
+
+    public async Task InitializeAsync()
+    {
+        _app = await StartAsync(_clock);
+        await using var db = _app.SystemDb();
+        var amId = await db.Users.Where(u => u.UserName == "am.bj01").Select(u => u.Id).SingleAsync();
+        _beijingCustomer = await db.Customers.Where(c => c.AccountManagerId == amId).OrderBy(c => c.Id).Select(c => c.Id).FirstAsync();
+        var pudong = await db.Organisations.SingleAsync(o => o.Code == "SH01");
+        _shanghaiCustomer = await db.Customers.Where(c => c.OrganisationId == pudong.Id).OrderBy(c => c.Id).Select(c => c.Id).FirstAsync();
+        _beijingBranch = await db.Organisations.Where(o => o.Code == "BJ").Select(o => o.Id).SingleAsync();
+        _shanghaiBranch = await db.Organisations.Where(o => o.Code == "SH").Select(o => o.Id).SingleAsync();
+        foreach (var standard in StandardIndicators.All.Where(s => !db.Indicators.Any(i => i.Code == s.Code)))
+        {
+            db.Indicators.Add(new Indicator { Code = standard.Code, NameZh = standard.NameZh, NameEn = standard.NameEn, Unit = standard.Unit, Source = standard.Source, Frequency = standard.Frequency, Kind = standard.Kind });
+        }
+
+        await db.SaveChangesAsync();
+    }
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    [Fact]
+    public async Task The_starter_rules_are_seeded_once_as_published_versions()
+    {
+        await _app.AsSystemAsync(async s => { await s.GetRequiredService<DatabaseMigrator>().MigrateAsync(); return 0; });
+
+        await using var db = _app.SystemDb();
+        Assert.Equal(17, await db.WarningRules.CountAsync(r => r.Starter));
+        Assert.Equal(17, await db.WarningRuleVersions.CountAsync(v => v.State == RuleVersionState.Published && v.Number == 1));
+        var catalogue = RuleCatalogue.From([]);
+        foreach (var version in await db.WarningRuleVersions.ToListAsync())
+        {
+            Assert.True(RuleChecker.Check(version.Expression, catalogue).IsValid, version.Expression);
+        }
+    }
+
+    [Fact]
+    public async Task Saving_a_bad_expression_is_refused_with_the_column_of_the_error()
+    {
+        using var risk = await _app.WithTokenAsync("risk");
+
+        var response = await risk.PostAsJsonAsync("/api/warning/rules", NewRule("BAD1", "now(dpd) > 30 and revenue.GetType()", []));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("expression", problem.GetProperty("field").GetString());
+        Assert.Equal(19, problem.GetProperty("position").GetInt32());
+        Assert.StartsWith("column 19: 'revenue.GetType' is not allowed", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+
+        var unknown = await risk.PostAsJsonAsync("/api/warning/rules", NewRule("BAD2", "now(revenu) > 1", []));
+        var second = await unknown.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal((HttpStatusCode.BadRequest, 5, "column 5: unknown indicator 'revenu'"),
+            (unknown.StatusCode, second.GetProperty("position").GetInt32(), second.GetProperty("detail").GetString()));
+        await using var db = _app.SystemDb();
+        Assert.False(await db.WarningRules.AnyAsync(r => r.Code.StartsWith("BAD")));
+    }
+
+    [Fact]
+    public async Task Publishing_needs_a_second_risk_manager_and_retires_the_previous_version()
+    {
+        using var maker = await _app.WithTokenAsync("risk.bj");
+        using var checker = await _app.WithTokenAsync("risk");
+        var created = await maker.PostAsJsonAsync("/api/warning/rules", NewRule("BJ_DPD5", "now(dpd) >= 5", [_beijingBranch]));
+        Assert.True(HttpStatusCode.Created == created.StatusCode, await created.Content.ReadAsStringAsync());
+        var rule = (await created.Content.ReadFromJsonAsync<RuleDetailView>())!;
+        var first = Assert.Single(rule.Versions);
+        Assert.Equal((1, RuleVersionState.Draft, "risk.bj"), (first.Number, first.State, first.AuthorName));
+
+        var own = await maker.PostAsync($"/api/warning/rule-versions/{first.Id}/publish", null);
+        Assert.Equal(HttpStatusCode.Forbidden, own.StatusCode);
+        Assert.Equal("version.own", (await own.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("title").GetString());
+
+        var published = await checker.PostAsync($"/api/warning/rule-versions/{first.Id}/publish", null);
+        Assert.Equal(HttpStatusCode.OK, published.StatusCode);
+        var v1 = (await published.Content.ReadFromJsonAsync<RuleVersionView>())!;
+        Assert.Equal((RuleVersionState.Published, "risk"), (v1.State, v1.ApprovedByName));
+
+        var second = await maker.PostAsJsonAsync($"/api/warning/rules/{rule.Id}/versions", Version("now(dpd) >= 10", [_beijingBranch]));
+        var v2 = (await second.Content.ReadFromJsonAsync<RuleVersionView>())!;
+        Assert.Equal((2, RuleVersionState.Draft), (v2.Number, v2.State));
+        Assert.Equal(HttpStatusCode.OK, (await checker.PostAsync($"/api/warning/rule-versions/{v2.Id}/publish", null)).StatusCode);
+
+        var detail = (await checker.GetFromJsonAsync<RuleDetailView>($"/api/warning/rules/{rule.Id}"))!;
+        Assert.Equal([(2, RuleVersionState.Published), (1, RuleVersionState.Retired)], detail.Versions.Select(v => (v.Number, v.State)));
+        await using var db = _app.SystemDb();
+        Assert.True(await db.AuditEntries.AnyAsync(a => a.Entity == nameof(WarningRuleVersion) && a.EntityId == v1.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
+    [Fact]
+    public async Task Users_outside_the_role_or_the_scope_are_refused()
+    {
+        using var manager = await _app.WithTokenAsync("am.bj01");
+        Assert.Equal(HttpStatusCode.Forbidden, (await manager.PostAsJsonAsync("/api/warning/rules", NewRule("AM1", "now(dpd) > 1", []))).StatusCode);
+
+        using var beijing = await _app.WithTokenAsync("risk.bj");
+        var shanghaiRule = await beijing.PostAsJsonAsync("/api/warning/rules", NewRule("SH_RULE", "now(dpd) > 1", [_shanghaiBranch]));
+        Assert.Equal(HttpStatusCode.Forbidden, shanghaiRule.StatusCode);
+        Assert.Equal("scope.denied", (await shanghaiRule.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("title").GetString());
+        var everywhere = await beijing.PostAsJsonAsync("/api/warning/rules", NewRule("ALL_RULE", "now(dpd) > 1", []));
+        Assert.Equal(HttpStatusCode.Forbidden, everywhere.StatusCode);
+
+        var evaluate = await beijing.PostAsync($"/api/warning/customers/{_shanghaiCustomer}/evaluate", null);
+        Assert.Equal(HttpStatusCode.Forbidden, evaluate.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_rule_for_one_organisation_does_not_fire_on_another_organisations_customer()
+    {
+        var rule = await PublishedRuleAsync("BJ_ONLY", "now(dpd) >= 5", [_beijingBranch]);
+        await AddValuesAsync(StandardIndicators.DaysPastDue, (_beijingCustomer, Day1, 10), (_shanghaiCustomer, Day1, 10));
+
+        await RunNightAsync(Day1);
+
+        await using var db = _app.SystemDb();
+        var signal = Assert.Single(await db.WarningSignals.Where(s => s.RuleId == rule).ToListAsync());
+        Assert.Equal((_beijingCustomer, "rule:" + rule, SignalSeverity.Orange, "now(dpd) = 10"), (signal.CustomerId, signal.DedupKey, signal.Severity, signal.Detail));
+    }
+
+    [Fact]
+    public async Task The_nightly_step_raises_then_refreshes_without_a_duplicate_and_a_reopen_puts_it_back()
+    {
+        await AddValuesAsync(StandardIndicators.DaysPastDue, (_beijingCustomer, Day1, 35));
+        await using var db = _app.SystemDb();
+        var dpd30 = await db.WarningRules.Where(r => r.Code == "DPD30").Select(r => r.Id).SingleAsync();
+
+        var first = await RunNightAsync(Day1);
+        var again = await RunNightAsync(Day1);
+        var second = await RunNightAsync(Day2);
+
+        Assert.Equal((1, 0, 0, 0, 0, 1), (first.NewSignals, first.Refreshed, again.NewSignals, again.Refreshed, second.NewSignals, second.Refreshed));
+        var signal = Assert.Single(await db.WarningSignals.AsNoTracking().Where(s => s.CustomerId == _beijingCustomer).ToListAsync());
+        Assert.Equal((dpd30, 2, Day1, Day2, SignalSeverity.Yellow, SignalStatus.Raised, "DPD30"),
+            (signal.RuleId!.Value, signal.Occurrences, signal.RaisedOn, signal.LastSeenOn, signal.Severity, signal.Status, await db.WarningRules.Where(r => r.Id == signal.RuleId).Select(r => r.Code).SingleAsync()));
+        Assert.Equal("逾期30天以上", signal.Title);
+        var run = await db.RuleRuns.SingleAsync(r => r.Date == Day2 && r.RuleId == dpd30);
+        // Every other customer has no DPD value: unknown, not false.
+        var customers = await db.Customers.CountAsync();
+        Assert.Equal((customers, 1, customers - 1), (run.Evaluated, run.Hits, run.Unknown));
+
+        await _app.AsSystemAsync(async s =>
+        {
+            var context = s.GetRequiredService<PostLoanDbContext>();
+            var connection = context.Database.GetDbConnection();
+            await context.Database.OpenConnectionAsync();
+            await using var tx = await connection.BeginTransactionAsync();
+            await s.GetRequiredService<NightlyRuleRun>().UndoAsync(connection, tx, Day2, default);
+            await tx.CommitAsync();
+            return 0;
+        });
+
+        var undone = await db.WarningSignals.AsNoTracking().SingleAsync(s => s.CustomerId == _beijingCustomer);
+        Assert.Equal((1, Day1), (undone.Occurrences, undone.LastSeenOn));
+        Assert.False(await db.RuleRuns.AnyAsync(r => r.Date == Day2));
+    }
+
+    [Fact]
+    public async Task A_shadow_version_records_its_hits_and_never_raises()
+    {
+        using var risk = await _app.WithTokenAsync("risk");
+        var created = (await (await risk.PostAsJsonAsync("/api/warning/rules", NewRule("SHADOW5", "now(dpd) >= 5", []))).Content.ReadFromJsonAsync<RuleDetailView>())!;
+        var shadow = await risk.PostAsync($"/api/warning/rule-versions/{created.Versions[0].Id}/shadow", null);
+        Assert.Equal(RuleVersionState.Shadow, (await shadow.Content.ReadFromJsonAsync<RuleVersionView>())!.State);
+        await AddValuesAsync(StandardIndicators.DaysPastDue, (_beijingCustomer, Day1, 7), (_shanghaiCustomer, Day1, 2));
+
+        var summary = await RunNightAsync(Day1);
+
+        await using var db = _app.SystemDb();
+        Assert.Equal(0, summary.NewSignals);
+        Assert.False(await db.WarningSignals.AnyAsync(s => s.RuleId == created.Id));
+        var hit = Assert.Single(await db.ShadowHits.Where(h => h.RuleId == created.Id).ToListAsync());
+        Assert.Equal((Day1, created.Versions[0].Id, _beijingCustomer, false), (hit.Date, hit.RuleVersionId, hit.CustomerId, hit.PublishedAlsoFired));
+        var days = (await risk.GetFromJsonAsync<List<ShadowDay>>($"/api/warning/rules/{created.Id}/shadow-results"))!;
+        var day = Assert.Single(days);
+        var version = Assert.Single(day.Shadows);
+        Assert.Equal((Day1, (int?)null, 1, 0), (day.Date, day.PublishedVersionId, version.Hits, version.Overlap));
+    }
+
+    [Fact]
+    public async Task An_arriving_value_raises_in_real_time_and_evaluate_now_shows_each_rule()
+    {
+        await AddValuesAsync(StandardIndicators.LitigationDefendant, (_beijingCustomer, Day1, 1));
+
+        await _app.AsSystemAsync(async s =>
+        {
+            foreach (var observer in s.GetServices<IIndicatorObserver>())
+            {
+                await observer.OnIndicatorsChangedAsync([_beijingCustomer], Day1, default);
+            }
+
+            return 0;
+        });
+
+        await using var db = _app.SystemDb();
+        var signal = Assert.Single(await db.WarningSignals.Where(s => s.CustomerId == _beijingCustomer).ToListAsync());
+        Assert.Equal(("近3个月作为被告涉诉", SignalSeverity.Orange, "count(litigation_defendant, 3) = 1", 1), (signal.Title, signal.Severity, signal.Detail, signal.Occurrences));
+
+        using var manager = await _app.WithTokenAsync("am.bj01");
+        var response = await manager.PostAsync($"/api/warning/customers/{_beijingCustomer}/evaluate", null);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var evaluation = (await response.Content.ReadFromJsonAsync<CustomerEvaluation>())!;
+        Assert.Equal(17, evaluation.Rules.Count);
+        Assert.Equal(["LITIGATION"], evaluation.Rules.Where(r => r.Truth == RuleTruth.True).Select(r => r.RuleCode));
+        Assert.Equal(RuleTruth.Unknown, evaluation.Rules.Single(r => r.RuleCode == "DPD30").Truth);
+        Assert.Equal(RuleTruth.False, evaluation.Rules.Single(r => r.RuleCode == "ENFORCEMENT").Truth);
+        Assert.Equal((0, 1), (evaluation.Raised, evaluation.Refreshed));
+    }
+
+    [Fact]
+    public async Task A_backtest_on_a_hand_built_history_gives_exact_counts()
+    {
+        // Today 2026-03-10: month-ends from the first value (2025-01) to 2026-02-28 are replayed.
+        await using var db = _app.SystemDb();
+        var customers = await db.Customers.OrderBy(c => c.Id).Select(c => c.Id).Take(5).ToListAsync();
+        var (a, b, c, d, e) = (customers[0], customers[1], customers[2], customers[3], customers[4]);
+        await AddValuesAsync(StandardIndicators.DaysPastDue,
+            (a, new DateOnly(2025, 1, 31), 0), (a, new DateOnly(2025, 3, 31), 40), // a: signal 2025-03-31 (dpd 40 stays the latest value)
+            (b, new DateOnly(2025, 1, 31), 45), (b, new DateOnly(2025, 2, 28), 0), (b, new DateOnly(2025, 6, 30), 31), // b: signals 2025-01-31 and 2025-06-30
+            (c, new DateOnly(2025, 5, 31), 35), (c, new DateOnly(2025, 6, 30), 0), // c: signal 2025-05-31, never deteriorates: false alarm
+            (d, new DateOnly(2025, 1, 31), 0)); // d: no signal, deteriorates: missed
+        await DeteriorateAsync(a, new DateOnly(2025, 5, 15)); // 45 days after a's signal
+        await DeteriorateAsync(b, new DateOnly(2025, 11, 30)); // 153 days after b's second signal, 303 after the first
+        await DeteriorateAsync(d, new DateOnly(2025, 8, 1));
+        await DeteriorateAsync(e, new DateOnly(2024, 12, 1)); // before the replayed period: neither hit nor missed
+        var dpd30 = await db.WarningRuleVersions.Where(v => v.RuleId == db.WarningRules.Single(r => r.Code == "DPD30").Id).Select(v => v.Id).SingleAsync();
+        using var risk = await _app.WithTokenAsync("risk");
+
+        var report = (await risk.GetFromJsonAsync<BacktestReport>($"/api/warning/rule-versions/{dpd30}/backtest"))!;
+
+        Assert.Equal((new DateOnly(2025, 1, 31), new DateOnly(2026, 2, 28), 14), (report.From, report.To, report.Months));
+        var r = report.Result;
+        // Leads: a 45 days (within 3 months), b's second signal 153 days (within 6), b's first 303 days (within 12); c is a false alarm.
+        Assert.Equal((4, 3, 1, 2, 3), (r.Signals, r.Customers, r.Within3Months, r.Within6Months, r.Within12Months));
+        Assert.Equal((167.0, 153.0, 0.75, 0.25), (r.MeanLeadDays!.Value, r.MedianLeadDays!.Value, r.HitRate!.Value, r.FalseAlarmRate!.Value));
+        Assert.Equal([(d, new DateOnly(2025, 8, 1))], r.Missed.Select(m => (m.CustomerId, m.DeterioratedOn)));
+        Assert.Equal([(b, new DateOnly(2025, 1, 31)), (a, new DateOnly(2025, 3, 31)), (c, new DateOnly(2025, 5, 31)), (b, new DateOnly(2025, 6, 30))],
+            report.Signals.Select(s => (s.CustomerId, s.Date)));
+    }
+
+    private static object NewRule(string code, string expression, int[] organisations) => new
+    {
+        code, nameZh = "测试规则 " + code, nameEn = "Test rule " + code, category = "Repayment", version = Version(expression, organisations),
+    };
+
+    private static object Version(string expression, int[] organisations) => new
+    {
+        expression, severity = "Orange", organisationIds = organisations, productIds = Array.Empty<int>(), industries = Array.Empty<string>(),
+        customerKinds = Array.Empty<string>(), note = "测试",
+    };
+
+    private async Task<int> PublishedRuleAsync(string code, string expression, int[] organisations)
+    {
+        using var maker = await _app.WithTokenAsync("risk.bj");
+        using var checker = await _app.WithTokenAsync("risk");
+        var created = (await (await maker.PostAsJsonAsync("/api/warning/rules", NewRule(code, expression, organisations))).Content.ReadFromJsonAsync<RuleDetailView>())!;
+        Assert.Equal(HttpStatusCode.OK, (await checker.PostAsync($"/api/warning/rule-versions/{created.Versions[0].Id}/publish", null)).StatusCode);
+        return created.Id;
+    }
+
+    private Task<RuleRunSummary> RunNightAsync(DateOnly date) =>
+        _app.AsSystemAsync(s => s.GetRequiredService<NightlyRuleRun>().RunAsync(date));
+
+    private async Task AddValuesAsync(string code, params (int Customer, DateOnly Date, double Value)[] values)
+    {
+        await using var db = _app.SystemDb();
+        var indicator = await db.Indicators.SingleAsync(i => i.Code == code);
+        foreach (var (customer, date, value) in values)
+        {
+            var owner = await db.Customers.SingleAsync(c => c.Id == customer);
+            db.IndicatorValues.Add(new IndicatorValue
+            {
+                IndicatorId = indicator.Id, CustomerId = customer, Date = date, Value = value, Reference = "test:" + date.ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture),
+                RecordedBy = "test", RecordedAt = Noon, OrganisationPath = owner.OrganisationPath, AccountManagerId = owner.AccountManagerId,
+            });
+        }
+
+        await db.SaveChangesAsync();
+    }
+
+    /// <summary>The customer's loan enters 关注 on <paramref name="date"/> (an applied change, as the nightly classification records it).</summary>
+    private async Task DeteriorateAsync(int customerId, DateOnly date)
+    {
+        await using var db = _app.SystemDb();
+        var customer = await db.Customers.SingleAsync(c => c.Id == customerId);
+        var product = await db.LoanProducts.OrderBy(p => p.Id).FirstAsync();
+        var loan = new Loan
+        {
+            Code = $"BT-{customerId}-{date:yyyyMMdd}", CustomerId = customerId, ProductId = product.Id, OrganisationId = customer.OrganisationId,
+            OrganisationPath = customer.OrganisationPath, AccountManagerId = customer.AccountManagerId, Principal = 100_000m, AnnualRate = 0.0435m,
+            TermMonths = 12, DisbursementDate = date.AddMonths(-6), MaturityDate = date.AddMonths(6), CreatedAt = Noon,
+        };
+        db.Loans.Add(loan);
+        await db.SaveChangesAsync();
+        db.ClassificationChanges.Add(new ClassificationChange
+        {
+            LoanId = loan.Id, CustomerId = customerId, OrganisationId = customer.OrganisationId, OrganisationPath = customer.OrganisationPath,
+            AccountManagerId = customer.AccountManagerId, Date = date, From = FiveLevelCategory.Normal, To = FiveLevelCategory.SpecialMention,
+            Floor = FiveLevelCategory.SpecialMention, Source = ChangeSource.Rule, State = ChangeState.Applied, ProposedBy = "system", ProposedAt = Noon,
+        });
+        await db.SaveChangesAsync();
+    }
+}
+
+public sealed class SqliteWarningRuleWorkflow : WarningRuleWorkflow
+{
+    protected override Task<TestApp> StartAsync(ManualClock clock) => TestApp.StartAsync(clock: clock);
+}
+
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresWarningRuleWorkflow(PostgresCluster cluster) : WarningRuleWorkflow
+{
+    protected override async Task<TestApp> StartAsync(ManualClock clock) =>
+        await TestApp.StartAsync(DatabaseProvider.Postgres, await cluster.CreateDatabaseAsync(), clock);
+}
