@@ -22,6 +22,7 @@ using PostLoan.Web.Components;
 using PostLoan.Web.Features.Account;
 using PostLoan.Web.Features.Administration;
 using PostLoan.Web.Features.Ledger;
+using PostLoan.Web.Features.Notifications;
 using PostLoan.Web.Features.Risk;
 using PostLoan.Web.Identity;
 
@@ -60,6 +61,7 @@ public static class PostLoanWebApp
         services.AddPostLoanCore(builder.Configuration).AddSignInManager();
         services.AddNightlyClose(builder.Configuration);
         services.AddScoped<SignInService>();
+        services.AddWarningSignalsWeb();
 
         services.AddAuthentication(options =>
             {
@@ -143,6 +145,7 @@ public static class PostLoanWebApp
         api.MapEclApi();
         api.MapImportApi();
         api.MapRiskReportApi();
+        app.MapWarningSignals(api);
 
         app.MapAccountEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

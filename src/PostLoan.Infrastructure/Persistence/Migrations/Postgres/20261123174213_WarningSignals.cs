@@ -7,7 +7,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace PostLoan.Infrastructure.Persistence.Migrations.Postgres
 {
     /// <inheritdoc />
-    public partial class warningsignals : Migration
+    public partial class WarningSignals : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
