@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.EntityFrameworkCore;
 using PostLoan.Domain.Warning.Push;
 using PostLoan.Domain.Warning.Signals;
@@ -8,7 +9,12 @@ using PostLoan.Infrastructure.Persistence;
 namespace PostLoan.Infrastructure.Warning.Push;
 
 /// <summary>A notification as the bell, the list and the hub show it.</summary>
-public sealed record NotificationItem(long Id, NotificationKind Kind, long? SignalId, SignalSeverity Severity, string Title, string? Body, DateTimeOffset CreatedAt, DateTimeOffset? ReadAt)
+public sealed record NotificationItem(
+    long Id,
+    [property: JsonConverter(typeof(JsonStringEnumConverter<NotificationKind>))] NotificationKind Kind,
+    long? SignalId,
+    [property: JsonConverter(typeof(JsonStringEnumConverter<SignalSeverity>))] SignalSeverity Severity,
+    string Title, string? Body, DateTimeOffset CreatedAt, DateTimeOffset? ReadAt)
 {
     public static NotificationItem From(Notification n) => new(n.Id, n.Kind, n.SignalId, n.Severity, n.Title, n.Body, n.CreatedAt, n.ReadAt);
 }
