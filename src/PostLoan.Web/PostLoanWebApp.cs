@@ -184,6 +184,7 @@ public static class PostLoanWebApp
             var loans = await scope.ServiceProvider.GetRequiredService<DemoLoanSeeder>().SeedAsync(DemoLoanSeeder.DefaultLoans, cancellationToken);
             await ActivatorUtilities.CreateInstance<DemoCreditSupportSeeder>(scope.ServiceProvider).SeedAsync(cancellationToken);
             await ActivatorUtilities.CreateInstance<DemoRiskSeeder>(scope.ServiceProvider).SeedAsync(cancellationToken);
+            await ActivatorUtilities.CreateInstance<DemoSignalSeeder>(scope.ServiceProvider).SeedAsync(cancellationToken);
             if (loans > 0)
             {
                 Console.WriteLine($"Demo loans: {loans} with up to 24 months of history.");

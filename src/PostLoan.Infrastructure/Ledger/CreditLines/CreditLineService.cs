@@ -74,6 +74,10 @@ public sealed class CreditLineService(PostLoanDbContext db, LoanServicing servic
         return line;
     }
 
+    /// <summary>A line in the caller's scope, tracked for a change; null when absent or outside the scope.</summary>
+    public Task<CreditLine?> FindAsync(long id, CancellationToken cancellationToken = default) =>
+        db.CreditLines.FirstOrDefaultAsync(l => l.Id == id, cancellationToken);
+
     /// <summary>The line with its outstanding and available amounts.</summary>
     public async Task<CreditLineState> StateAsync(CreditLine line, CancellationToken cancellationToken = default) =>
         (await StatesAsync([line], cancellationToken))[0];
