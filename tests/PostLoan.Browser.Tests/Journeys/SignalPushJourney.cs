@@ -42,7 +42,7 @@ public sealed class SignalPushJourney(BrowserFixture fixture)
         await Expect(badge).ToHaveTextAsync("4");
         await BrowserFixture.CaptureAsync(am, "signal-centre");
 
-        await am.Locator("[data-testid=notification-bell] button, [data-testid=notification-bell]").First.ClickAsync();
-        await Expect(am.Locator("[data-testid=notification-item]").First).ToContainTextAsync("[红色预警·新信号] 主要股东股权被司法冻结");
+        await am.Locator("[data-testid=notification-open]").ClickAsync();
+        await Expect(am.Locator(".mud-popover-open [data-testid=notification-item]").First).ToContainTextAsync("[红色预警·新信号] 主要股东股权被司法冻结");
     }
 }
