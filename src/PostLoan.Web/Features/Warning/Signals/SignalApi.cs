@@ -122,10 +122,10 @@ public static class SignalApi
                 : ProblemResults.From(added.Error!);
         }).RequireAuthorization(SignalRoles.Policy(SignalRoles.Manage));
         signals.MapPost("/{id:long}/actions/{actionId:long}/done", (long id, long actionId, NoteInput input, ClaimsPrincipal user, PostLoanDbContext db, SignalWorkflow workflow, TimeProvider clock, CancellationToken ct) =>
-            CloseActionAsync(db, clock, id, ct, () => workflow.CloseActionAsync(id, actionId, DisposalState.Done, input.Note, SignalRoles.Actor(user), ct)))
+            StepAsync(db, clock, id, ct, () => workflow.CloseActionAsync(id, actionId, DisposalState.Done, input.Note, SignalRoles.Actor(user), ct)))
             .RequireAuthorization(SignalRoles.Policy(SignalRoles.Work));
         signals.MapPost("/{id:long}/actions/{actionId:long}/cancel", (long id, long actionId, NoteInput input, ClaimsPrincipal user, PostLoanDbContext db, SignalWorkflow workflow, TimeProvider clock, CancellationToken ct) =>
-            CloseActionAsync(db, clock, id, ct, () => workflow.CloseActionAsync(id, actionId, DisposalState.Cancelled, input.Note, SignalRoles.Actor(user), ct)))
+            StepAsync(db, clock, id, ct, () => workflow.CloseActionAsync(id, actionId, DisposalState.Cancelled, input.Note, SignalRoles.Actor(user), ct)))
             .RequireAuthorization(SignalRoles.Policy(SignalRoles.Work));
     }
 
@@ -133,8 +133,8 @@ public static class SignalApi
         db.FindInScopeAsync<WarningSignal>(s => s.Id == id, id.ToString(CultureInfo.InvariantCulture), ct);
 
     /// <summary>A workflow step: the signal is checked against the scope first; the answer is the signal with its timeline.</summary>
-    private static async Task<Results<Ok<SignalDetail>, ProblemHttpResult>> StepAsync(
-        PostLoanDbContext db, TimeProvider clock, long id, CancellationToken ct, Func<Task<Result<WarningSignal>>> step)
+    private static async Task<Results<Ok<SignalDetail>, ProblemHttpResult>> StepAsync<T>(
+        PostLoanDbContext db, TimeProvider clock, long id, CancellationToken ct, Func<Task<Result<T>>> step)
     {
         var access = await FindAsync(db, id, ct);
         if (access.Outcome != AccessOutcome.Granted)
@@ -142,22 +142,8 @@ public static class SignalApi
             return ProblemResults.From(access, $"signal {id}");
         }
 
-        db.ChangeTracker.Clear();
         var done = await step();
         return done.IsSuccess ? TypedResults.Ok(await SignalQueries.DetailAsync(db, clock, id, ct)) : ProblemResults.From(done.Error!);
-    }
-
-    private static async Task<Results<Ok<SignalDetail>, ProblemHttpResult>> CloseActionAsync(
-        PostLoanDbContext db, TimeProvider clock, long id, CancellationToken ct, Func<Task<Result<DisposalAction>>> close)
-    {
-        var access = await FindAsync(db, id, ct);
-        if (access.Outcome != AccessOutcome.Granted)
-        {
-            return ProblemResults.From(access, $"signal {id}");
-        }
-
-        var closed = await close();
-        return closed.IsSuccess ? TypedResults.Ok(await SignalQueries.DetailAsync(db, clock, id, ct)) : ProblemResults.From(closed.Error!);
     }
 }
 
