@@ -52,6 +52,7 @@ public static class ServiceCollectionExtensions
         Warning.Indicators.IndicatorServices.AddIndicators(services, configuration);
         Monitoring.MonitoringServices.AddMonitoring(services, configuration);
         Warning.Rules.WarningRuleServices.AddWarningRules(services);
+        Warning.Signals.SignalWorkflowServices.AddSignalWorkflow(services, configuration);
 
         var security = configuration.GetSection("Security");
         return services

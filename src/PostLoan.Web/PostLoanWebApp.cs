@@ -24,6 +24,7 @@ using PostLoan.Web.Features.Account;
 using PostLoan.Web.Features.Administration;
 using PostLoan.Web.Features.Ledger;
 using PostLoan.Web.Features.Monitoring;
+using PostLoan.Web.Features.Notifications;
 using PostLoan.Web.Features.Risk;
 using PostLoan.Web.Identity;
 
@@ -63,6 +64,7 @@ public static class PostLoanWebApp
         services.AddNightlyClose(builder.Configuration);
         services.AddMonitoringHost(builder.Configuration);
         services.AddScoped<SignInService>();
+        services.AddWarningSignalsWeb();
 
         services.AddAuthentication(options =>
             {
@@ -150,6 +152,7 @@ public static class PostLoanWebApp
         Features.Warning.Indicators.IndicatorApi.MapIndicatorApi(api);
         api.MapMonitoringApi();
         PostLoan.Web.Features.Warning.Rules.WarningRulesApi.MapWarningRulesApi(api);
+        app.MapWarningSignals(api);
 
         app.MapAccountEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

@@ -26,8 +26,23 @@ public static class DemoSeeding
         await ActivatorUtilities.CreateInstance<DemoRiskSeeder>(services).SeedAsync(cancellationToken);
         await ActivatorUtilities.CreateInstance<DemoIndicatorSeeder>(services).SeedAsync(cancellationToken);
         await ActivatorUtilities.CreateInstance<DemoMonitoringSeeder>(services).SeedAsync(cancellationToken);
+        await ActivatorUtilities.CreateInstance<DemoSignalSeeder>(services).SeedAsync(cancellationToken);
+        await EvaluateRulesAsync(services, cancellationToken);
         await SeedNoticesAsync(services, cancellationToken);
         return new DemoSeedResult(bank, written);
+    }
+
+    /// <summary>
+    /// The starter warning rules over the demo's indicators as of the last closed date (what the next nightly run would
+    /// do), so the signal centre shows rule signals flowing to the account managers. Idempotent: a repeat refreshes.
+    /// </summary>
+    private static async Task EvaluateRulesAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var db = services.GetRequiredService<PostLoanDbContext>();
+        if (await db.LoanPositions.MaxAsync(p => (DateOnly?)p.ClosedThrough, cancellationToken) is { } closed)
+        {
+            await services.GetRequiredService<Warning.Rules.NightlyRuleRun>().RunAsync(closed, cancellationToken);
+        }
     }
 
     /// <summary>The reminders of the last ten closed dates, so the notices page has content (once: skipped when notices exist).</summary>

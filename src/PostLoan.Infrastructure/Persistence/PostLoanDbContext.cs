@@ -26,7 +26,7 @@ namespace PostLoan.Infrastructure.Persistence;
 public abstract partial class PostLoanDbContext : IdentityDbContext<ApplicationUser>
 {
     private static readonly HashSet<string> SecretProperties =
-        new(StringComparer.Ordinal) { "PasswordHash", "SecurityStamp", "ConcurrencyStamp", "SecretHash" };
+        new(StringComparer.Ordinal) { "PasswordHash", "SecurityStamp", "ConcurrencyStamp", "SecretHash", "Secret", "Recipient", "Payload" };
 
     /// <summary>Audit values keep Chinese text readable rather than \u-escaped.</summary>
     private static readonly JsonSerializerOptions AuditJson = new() { Encoder = JavaScriptEncoder.Create(UnicodeRanges.All) };

@@ -1,0 +1,195 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.EntityFrameworkCore;
+using PostLoan.Domain.Warning.Push;
+using PostLoan.Domain.Warning.Signals;
+using PostLoan.Infrastructure.Persistence;
+
+namespace PostLoan.Infrastructure.Warning.Push;
+
+/// <summary>A notification as the bell, the list and the hub show it.</summary>
+public sealed record NotificationItem(
+    long Id,
+    [property: JsonConverter(typeof(JsonStringEnumConverter<NotificationKind>))] NotificationKind Kind,
+    long? SignalId,
+    [property: JsonConverter(typeof(JsonStringEnumConverter<SignalSeverity>))] SignalSeverity Severity,
+    string Title, string? Body, DateTimeOffset CreatedAt, DateTimeOffset? ReadAt)
+{
+    public static NotificationItem From(Notification n) => new(n.Id, n.Kind, n.SignalId, n.Severity, n.Title, n.Body, n.CreatedAt, n.ReadAt);
+}
+
+/// <summary>Pushes stored notifications to the users' open sessions at once (the SignalR hub and the Blazor circuits).</summary>
+public interface INotificationPush
+{
+    /// <summary>Tells <paramref name="userId"/> of a new notification and their unread count.</summary>
+    Task PushAsync(string userId, NotificationItem notification, int unread, CancellationToken cancellationToken);
+}
+
+/// <summary>Wakes the outbox worker when messages were enqueued, so they go out without waiting for the next poll.</summary>
+public sealed class OutboxWakeUp
+{
+    private readonly SemaphoreSlim _signal = new(0, 1);
+
+    public void Wake()
+    {
+        if (_signal.CurrentCount == 0)
+        {
+            try
+            {
+                _signal.Release();
+            }
+            catch (SemaphoreFullException)
+            {
+                // Already awake.
+            }
+        }
+    }
+
+    /// <summary>Waits until woken or <paramref name="timeout"/> passes.</summary>
+    public Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => _signal.WaitAsync(timeout, cancellationToken);
+}
+
+/// <summary>
+/// The notification centre (告警推送): for each user told of a signal event it stores an in-app notification and queues
+/// e-mail and SMS messages per the user's subscriptions (severity × channel), queues one signed webhook call per active
+/// endpoint for new and escalated signals, then pushes the in-app notification to the user's open sessions.
+/// </summary>
+public sealed class NotificationCentre(PostLoanDbContext db, IEnumerable<INotificationPush> pushes, OutboxWakeUp outbox, TimeProvider clock)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All) };
+
+    /// <summary>Tells <paramref name="userIds"/> of <paramref name="kind"/> on <paramref name="signal"/>.</summary>
+    public async Task NotifyAsync(IEnumerable<string> userIds, NotificationKind kind, WarningSignal signal, string? body, CancellationToken cancellationToken = default)
+    {
+        var recipients = userIds.Where(u => !string.IsNullOrEmpty(u) && u != "system").Distinct().ToList();
+        var users = await db.Users.Where(u => recipients.Contains(u.Id) && u.IsActive)
+            .Select(u => new { u.Id, u.Email, u.PhoneNumber }).ToListAsync(cancellationToken);
+        var subscriptions = await db.NotificationSubscriptions.IgnoreQueryFilters().Where(s => recipients.Contains(s.UserId)).ToListAsync(cancellationToken);
+        var now = clock.GetUtcNow();
+        var title = TitleOf(kind, signal);
+        var added = new List<Notification>();
+        var queued = false;
+        foreach (var user in users)
+        {
+            if (Subscribed(subscriptions, user.Id, ChannelKind.InApp, signal.Severity))
+            {
+                var notification = new Notification
+                {
+                    UserId = user.Id, Kind = kind, SignalId = signal.Id, Severity = signal.Severity, Title = title, Body = Trim(body ?? signal.Detail, 1000), CreatedAt = now,
+                };
+                db.Notifications.Add(notification);
+                added.Add(notification);
+            }
+
+            var text = $"【PostLoan】{title}{(string.IsNullOrEmpty(body) ? "" : "：" + body)}";
+            if (!string.IsNullOrWhiteSpace(user.Email) && Subscribed(subscriptions, user.Id, ChannelKind.Email, signal.Severity))
+            {
+                Enqueue(ChannelKind.Email, user.Email, user.Id, signal, kind, JsonSerializer.Serialize(new { to = user.Email, subject = title, text }, Json), now);
+                queued = true;
+            }
+
+            if (!string.IsNullOrWhiteSpace(user.PhoneNumber) && Subscribed(subscriptions, user.Id, ChannelKind.Sms, signal.Severity))
+            {
+                Enqueue(ChannelKind.Sms, user.PhoneNumber, user.Id, signal, kind, JsonSerializer.Serialize(new { to = user.PhoneNumber, text = Trim(text, 140) }, Json), now);
+                queued = true;
+            }
+        }
+
+        if (kind is NotificationKind.SignalNew or NotificationKind.SignalEscalated)
+        {
+            queued |= await EnqueueWebhooksAsync(kind, signal, now, cancellationToken);
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        if (queued)
+        {
+            outbox.Wake();
+        }
+
+        foreach (var notification in added)
+        {
+            var unread = await db.Notifications.IgnoreQueryFilters().CountAsync(n => n.UserId == notification.UserId && n.ReadAt == null, cancellationToken);
+            foreach (var push in pushes)
+            {
+                await push.PushAsync(notification.UserId, NotificationItem.From(notification), unread, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>The webhook event name of a notification kind.</summary>
+    public static string EventType(NotificationKind kind) => kind switch
+    {
+        NotificationKind.SignalNew => "signal.new",
+        NotificationKind.SignalEscalated => "signal.escalated",
+        NotificationKind.SignalAssigned => "signal.assigned",
+        NotificationKind.StepDue => "signal.step_due",
+    };
+
+    /// <summary>The subscription of a user for a channel, or the channel's default.</summary>
+    public static (bool Red, bool Orange, bool Yellow) SubscriptionOf(IEnumerable<NotificationSubscription> subscriptions, string userId, ChannelKind channel) =>
+        subscriptions.FirstOrDefault(s => s.UserId == userId && s.Channel == channel) is { } s ? (s.Red, s.Orange, s.Yellow) : NotificationSubscription.Default(channel);
+
+    private static bool Subscribed(IEnumerable<NotificationSubscription> subscriptions, string userId, ChannelKind channel, SignalSeverity severity) =>
+        NotificationSubscription.Covers(SubscriptionOf(subscriptions, userId, channel), severity);
+
+    private async Task<bool> EnqueueWebhooksAsync(NotificationKind kind, WarningSignal signal, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var endpoints = await db.WebhookEndpoints.Where(e => e.IsActive && e.MinSeverity <= signal.Severity).ToListAsync(cancellationToken);
+        if (endpoints.Count == 0)
+        {
+            return false;
+        }
+
+        var customerCode = await db.Customers.IgnoreQueryFilters().Where(c => c.Id == signal.CustomerId).Select(c => c.Code).FirstOrDefaultAsync(cancellationToken);
+        var payload = JsonSerializer.Serialize(new
+        {
+            type = EventType(kind),
+            occurredAt = now,
+            signal = new
+            {
+                id = signal.Id, customerId = signal.CustomerId, customerCode, loanId = signal.LoanId, source = signal.Source.ToString(), severity = signal.Severity.ToString(),
+                status = signal.Status.ToString(), title = signal.Title, raisedOn = signal.RaisedOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                organisationId = signal.OrganisationId, assignedToId = signal.AssignedToId, dueAt = signal.DueAt, escalatedAt = signal.EscalatedAt,
+            },
+        }, Json);
+        foreach (var endpoint in endpoints)
+        {
+            var message = Enqueue(ChannelKind.Webhook, endpoint.Url, null, signal, kind, payload, now);
+            message.WebhookEndpointId = endpoint.Id;
+        }
+
+        return true;
+    }
+
+    private OutboxMessage Enqueue(ChannelKind channel, string recipient, string? userId, WarningSignal signal, NotificationKind kind, string payload, DateTimeOffset now)
+    {
+        var message = new OutboxMessage
+        {
+            Channel = channel, Recipient = recipient, UserId = userId, SignalId = signal.Id, EventType = EventType(kind), Payload = payload,
+            CreatedAt = now, NextAttemptAt = now,
+        };
+        db.OutboxMessages.Add(message);
+        return message;
+    }
+
+    private static string TitleOf(NotificationKind kind, WarningSignal signal)
+    {
+        var severity = signal.Severity switch
+        {
+            SignalSeverity.Red => "红色预警",
+            SignalSeverity.Orange => "橙色预警",
+            SignalSeverity.Yellow => "黄色预警",
+        };
+        var what = kind switch
+        {
+            NotificationKind.SignalNew => "新信号",
+            NotificationKind.SignalEscalated => "升级",
+            NotificationKind.SignalAssigned => "已分派给您",
+            NotificationKind.StepDue => "待处理",
+        };
+        return Trim($"[{severity}·{what}] {signal.Title}", 200)!;
+    }
+
+    private static string? Trim(string? text, int length) => text is null || text.Length <= length ? text : text[..(length - 1)] + "…";
+}

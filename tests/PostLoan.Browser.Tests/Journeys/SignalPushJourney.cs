@@ -1,0 +1,48 @@
+using System.Text.Json;
+using Microsoft.Playwright;
+using PostLoan.Browser.Tests.Support;
+using static Microsoft.Playwright.Assertions;
+
+namespace PostLoan.Browser.Tests.Journeys;
+
+/// <summary>
+/// Push to the web application: the account manager has the signal centre open; a branch risk manager raises a manual
+/// red signal on one of the account manager's customers through the API; without reloading, the signal appears in the
+/// account manager's list (assigned to them) and the bell's unread count goes up by one.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public sealed class SignalPushJourney(BrowserFixture fixture)
+{
+    [Fact]
+    public async Task A_signal_raised_by_a_risk_manager_appears_in_the_account_managers_bell_and_list_without_reloading()
+    {
+        var am = await fixture.NewPageAsync();
+        await BrowserFixture.SignInAsync(am, "am.bj01");
+        await BrowserFixture.GotoInteractiveAsync(am, "/warning/signals");
+        await Expect(am.GetByRole(AriaRole.Heading, new() { Name = "信号中心" })).ToBeVisibleAsync();
+        var rows = am.Locator("[data-testid=signal-table] tbody tr");
+        // The demo bank raised three signals on am.bj01's customers, each told to them.
+        await Expect(rows).ToHaveCountAsync(3);
+        var badge = am.Locator("[data-testid=notification-unread] .mud-badge");
+        await Expect(badge).ToHaveTextAsync("3");
+
+        var risk = await fixture.NewPageAsync();
+        await BrowserFixture.SignInAsync(risk, "risk.bj");
+        var customerId = await risk.EvaluateAsync<int>("() => fetch('/api/warning/signals?pageSize=1').then(r => r.json()).then(p => p.items[0].customerId)");
+        var created = await risk.EvaluateAsync<JsonElement>("""
+            id => fetch('/api/warning/signals', {
+                method: 'POST', headers: { 'Content-Type': 'application/json' },
+                body: JSON.stringify({ customerId: id, severity: 'Red', title: '主要股东股权被司法冻结', detail: '国家企业信用信息公示系统' })
+            }).then(r => r.status)
+            """, customerId);
+        Assert.Equal(201, created.GetInt32());
+
+        await Expect(rows).ToHaveCountAsync(4);
+        await Expect(am.Locator("[data-testid=signal-table]")).ToContainTextAsync("主要股东股权被司法冻结");
+        await Expect(badge).ToHaveTextAsync("4");
+        await BrowserFixture.CaptureAsync(am, "signal-centre");
+
+        await am.Locator("[data-testid=notification-open]").ClickAsync();
+        await Expect(am.Locator(".mud-popover-open [data-testid=notification-item]").First).ToContainTextAsync("[红色预警·新信号] 主要股东股权被司法冻结");
+    }
+}
