@@ -168,7 +168,8 @@ public abstract class WarningRuleWorkflow : IAsyncLifetime
 
         Assert.Equal((1, 0, 0, 0, 0, 1), (first.NewSignals, first.Refreshed, again.NewSignals, again.Refreshed, second.NewSignals, second.Refreshed));
         var signal = Assert.Single(await db.WarningSignals.AsNoTracking().Where(s => s.CustomerId == _beijingCustomer).ToListAsync());
-        Assert.Equal((dpd30, 2, Day1, Day2, SignalSeverity.Yellow, SignalStatus.Raised, "DPD30"),
+        // The nightly run tells the observers: the workflow assigned the new signal to the customer's account manager.
+        Assert.Equal((dpd30, 2, Day1, Day2, SignalSeverity.Yellow, SignalStatus.Assigned, "DPD30"),
             (signal.RuleId!.Value, signal.Occurrences, signal.RaisedOn, signal.LastSeenOn, signal.Severity, signal.Status, await db.WarningRules.Where(r => r.Id == signal.RuleId).Select(r => r.Code).SingleAsync()));
         Assert.Equal("逾期30天以上", signal.Title);
         var run = await db.RuleRuns.SingleAsync(r => r.Date == Day2 && r.RuleId == dpd30);
