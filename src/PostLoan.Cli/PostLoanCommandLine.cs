@@ -94,6 +94,7 @@ public static class PostLoanCommandLine
             var written = await scope.ServiceProvider.GetRequiredService<DemoLoanSeeder>().SeedAsync(loanCount, cancellationToken);
             await ActivatorUtilities.CreateInstance<DemoCreditSupportSeeder>(scope.ServiceProvider).SeedAsync(cancellationToken);
             await ActivatorUtilities.CreateInstance<DemoRiskSeeder>(scope.ServiceProvider).SeedAsync(cancellationToken);
+            await ActivatorUtilities.CreateInstance<DemoRelationSeeder>(scope.ServiceProvider).SeedAsync(cancellationToken);
             if (bank is null)
             {
                 Console.WriteLine(written > 0 ? $"The demo bank exists already; added {written} demo loans." : "The demo bank and its loans exist already; nothing was changed.");

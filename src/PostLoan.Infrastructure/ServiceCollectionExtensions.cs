@@ -47,6 +47,7 @@ public static class ServiceCollectionExtensions
         services.AddScoped<Risk.Reports.MigrationMatrices>();
         services.AddScoped<Risk.Reports.ProvisioningReport>();
         services.AddScoped<Warning.Signals.SignalRaiser>();
+        Warning.Relations.RelationServices.AddRelations(services);
 
         var security = configuration.GetSection("Security");
         return services

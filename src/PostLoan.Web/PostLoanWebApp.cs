@@ -143,6 +143,7 @@ public static class PostLoanWebApp
         api.MapEclApi();
         api.MapImportApi();
         api.MapRiskReportApi();
+        PostLoan.Web.Features.Warning.Relations.RelationsApi.MapRelationsApi(api);
 
         app.MapAccountEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
@@ -181,6 +182,7 @@ public static class PostLoanWebApp
             var loans = await scope.ServiceProvider.GetRequiredService<DemoLoanSeeder>().SeedAsync(DemoLoanSeeder.DefaultLoans, cancellationToken);
             await ActivatorUtilities.CreateInstance<DemoCreditSupportSeeder>(scope.ServiceProvider).SeedAsync(cancellationToken);
             await ActivatorUtilities.CreateInstance<DemoRiskSeeder>(scope.ServiceProvider).SeedAsync(cancellationToken);
+            await ActivatorUtilities.CreateInstance<DemoRelationSeeder>(scope.ServiceProvider).SeedAsync(cancellationToken);
             if (loans > 0)
             {
                 Console.WriteLine($"Demo loans: {loans} with up to 24 months of history.");
