@@ -28,7 +28,8 @@ public sealed partial class RelatedPartiesJourney(BrowserFixture fixture)
         await table.Locator("tr", new() { HasText = "担保链 · 4" }).First.Locator("a").First.ClickAsync();
         await Expect(page).ToHaveURLAsync(CustomerUrl());
         var graph = page.Locator("[data-testid=relations-svg]");
-        await Expect(graph).ToBeVisibleAsync();
+        // The customer page loads its loans, credit support and graph: allow a loaded machine some time.
+        await Expect(graph).ToBeVisibleAsync(new() { Timeout = 30_000 });
         await Expect(graph.Locator("circle[fill='#d32f2f']").First).ToBeVisibleAsync();
         await Expect(graph).ToContainTextAsync("担保");
         await BrowserFixture.CaptureAsync(page, "relations-graph");

@@ -48,10 +48,10 @@ public sealed class NeighbourhoodGraphService(PostLoanDbContext db)
     public const double Margin = 90;
 
     /// <summary>Radius of the first ring; each further ring adds at least as much.</summary>
-    public const double RingStep = 150;
+    public const double RingStep = 170;
 
     /// <summary>Arc length kept per customer on a ring, so names do not overlap.</summary>
-    public const double ArcPerNode = 56;
+    public const double ArcPerNode = 120;
 
     public async Task<NeighbourhoodGraph> BuildAsync(int customerId, int steps, DateOnly asOf, CancellationToken cancellationToken = default)
     {

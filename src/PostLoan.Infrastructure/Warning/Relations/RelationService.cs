@@ -77,7 +77,7 @@ public sealed class RelationService(PostLoanDbContext db, TimeProvider clock)
     {
         ArgumentNullException.ThrowIfNull(input);
         var customers = await CustomersByCodeAsync([input.FromCustomerCode, input.ToCustomerCode], cancellationToken);
-        var existing = await ExistingPairsAsync(cancellationToken);
+        var existing = await ExistingPairsAsync([.. customers.Values.Select(c => c.Id)], cancellationToken);
         Error? error = null;
         var relation = Validate(input, customers, existing, (field, reason) => error ??= Error.Validation("relation." + field, $"{field}: {reason}"));
         if (relation is null)
@@ -142,7 +142,7 @@ public sealed class RelationService(PostLoanDbContext db, TimeProvider clock)
     {
         var customers = await db.Customers.AsNoTracking().OrderBy(c => c.Id).ToListAsync(cancellationToken);
         var byId = customers.ToDictionary(c => c.Id);
-        var existing = await ExistingPairsAsync(cancellationToken);
+        var existing = await ExistingPairsAsync(null, cancellationToken);
         var proposals = new List<CustomerRelation>();
 
         void Propose(IEnumerable<IGrouping<string, int>> groups, RelationKind kind, Func<string, string> evidence)
@@ -202,7 +202,7 @@ public sealed class RelationService(PostLoanDbContext db, TimeProvider clock)
 
         var issues = new List<ImportIssue>();
         var customers = await CustomersByCodeAsync([.. rows.SelectMany(r => new[] { r["from_code"], r["to_code"] })], cancellationToken);
-        var existing = await ExistingPairsAsync(cancellationToken);
+        var existing = await ExistingPairsAsync([.. customers.Values.Select(c => c.Id)], cancellationToken);
         var relations = new List<CustomerRelation>();
         foreach (var row in rows)
         {
@@ -388,11 +388,20 @@ public sealed class RelationService(PostLoanDbContext db, TimeProvider clock)
         return await db.Customers.AsNoTracking().Where(c => wanted.Contains(c.Code)).ToDictionaryAsync(c => c.Code, StringComparer.Ordinal, cancellationToken);
     }
 
-    /// <summary>Pairs (smaller id first) already linked by a kind that is still open (not ended), in any state.</summary>
-    private async Task<HashSet<(int, int, RelationKind)>> ExistingPairsAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Pairs (smaller id first) already linked by a kind that is still open (not ended), in any state; among the relations
+    /// touching <paramref name="customerIds"/>, or all when null.
+    /// </summary>
+    private async Task<HashSet<(int, int, RelationKind)>> ExistingPairsAsync(List<int>? customerIds, CancellationToken cancellationToken)
     {
         var today = DateOnly.FromDateTime(clock.GetLocalNow().Date);
-        var pairs = await db.CustomerRelations.IgnoreQueryFilters().Where(r => r.ValidTo == null || r.ValidTo >= today)
+        var relations = db.CustomerRelations.IgnoreQueryFilters().Where(r => r.ValidTo == null || r.ValidTo >= today);
+        if (customerIds is not null)
+        {
+            relations = relations.Where(r => customerIds.Contains(r.FromCustomerId) || customerIds.Contains(r.ToCustomerId));
+        }
+
+        var pairs = await relations
             .Select(r => new { r.FromCustomerId, r.ToCustomerId, r.Kind }).ToListAsync(cancellationToken);
         return [.. pairs.Select(p => (Math.Min(p.FromCustomerId, p.ToCustomerId), Math.Max(p.FromCustomerId, p.ToCustomerId), p.Kind))];
     }

@@ -221,10 +221,10 @@ public abstract class RelatedParties : IAsyncLifetime
                 (_k[2], _k[1], RelationKind.Guarantee, "担保", LinkOrigin.Guarantee, true, 60_000m),
             ],
             graph.Edges.Select(e => (e.From, e.To, e.Kind, e.Label, e.Origin, e.Directed, e.Amount)));
-        // Rings of 150 and 300 with 90 of margin: 780 square, the centre in the middle, the first ring's customer at the top.
-        Assert.Equal((780.0, 780.0), (graph.Width, graph.Height));
-        Assert.Equal((390.0, 390.0), (graph.Nodes[0].X, graph.Nodes[0].Y));
-        Assert.Equal((390.0, 240.0), (graph.Nodes[1].X, graph.Nodes[1].Y));
+        // Rings of 170 and 340 with 90 of margin: 860 square, the centre in the middle, the first ring's customer at the top.
+        Assert.Equal((860.0, 860.0), (graph.Width, graph.Height));
+        Assert.Equal((430.0, 430.0), (graph.Nodes[0].X, graph.Nodes[0].Y));
+        Assert.Equal((430.0, 260.0), (graph.Nodes[1].X, graph.Nodes[1].Y));
     }
 
     [Fact]
