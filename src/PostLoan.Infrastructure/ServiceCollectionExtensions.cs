@@ -53,6 +53,7 @@ public static class ServiceCollectionExtensions
         Monitoring.MonitoringServices.AddMonitoring(services, configuration);
         Warning.Rules.WarningRuleServices.AddWarningRules(services);
         Warning.Signals.SignalWorkflowServices.AddSignalWorkflow(services, configuration);
+        Warning.Relations.RelationServices.AddRelations(services);
 
         var security = configuration.GetSection("Security");
         return services

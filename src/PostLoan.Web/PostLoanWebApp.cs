@@ -153,6 +153,7 @@ public static class PostLoanWebApp
         api.MapMonitoringApi();
         PostLoan.Web.Features.Warning.Rules.WarningRulesApi.MapWarningRulesApi(api);
         app.MapWarningSignals(api);
+        PostLoan.Web.Features.Warning.Relations.RelationsApi.MapRelationsApi(api);
 
         app.MapAccountEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

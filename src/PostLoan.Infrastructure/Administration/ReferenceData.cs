@@ -34,6 +34,7 @@ public static class ReferenceData
         Parameter("collection.maxUnansweredCallsPerDay", "6", "每日未接通呼叫上限 · unanswered calls a day to one number", "Collection", SystemParameterType.Integer),
         Parameter("inspection.firstWithinMonths", "1", "首次检查期限 (月) · first inspection after disbursement", "Inspection", SystemParameterType.Integer),
         Parameter("monitoring.offlineAfterMinutes", "15", "设备离线判定 (分钟) · device offline after silence", "Monitoring", SystemParameterType.Integer),
+        .. Warning.Relations.RelationSettingsStore.Parameters,
     ];
 
     /// <summary>Standard loan products, one per repayment method; lenders add their own.</summary>

@@ -143,7 +143,7 @@ public class RelatedPartyContagion
         var settings = ContagionSettings.Default;
 
         Assert.Equal(
-            [0.8m, 0.6m, 0.5m, 0.3m, 0.3m, 0.4m, 0.7m, 0.3m],
+            [0.8m, 0.6m, 0.5m, 0.3m, 0.3m, 0.4m, 0.7m, 0.3m, 0.2m],
             Enum.GetValues<RelationKind>().Select(settings.StrengthOf));
         Assert.Equal(3, settings.MaxDistance);
         Assert.Equal(0.2m, settings.MinimumStrength);

@@ -17,7 +17,7 @@ public enum GuaranteeContagion
 /// </summary>
 /// <remarks>
 /// Defaults: guarantee 0.8, group 0.7, legal representative 0.6, shareholder 0.5, transaction 0.4, address 0.3,
-/// phone 0.3, litigation 0.3; at most 3 links away; nothing derived below 0.2; guarantees carry a signal from the
+/// phone 0.3, litigation 0.3, other 0.2; at most 3 links away; nothing derived below 0.2; guarantees carry a signal from the
 /// borrower to its guarantors. A kind set to 0 carries nothing. See docs/related-parties.md.
 /// </remarks>
 public sealed record ContagionSettings
@@ -49,6 +49,9 @@ public sealed record ContagionSettings
     /// <summary>Strength of a litigation counterparty link (诉讼关联), default 0.3.</summary>
     public decimal Litigation { get; init => field = Link(value); } = 0.3m;
 
+    /// <summary>Strength of any other recorded link (其他关联), default 0.2.</summary>
+    public decimal Other { get; init => field = Link(value); } = 0.2m;
+
     /// <summary>Which way a signal travels along a guarantee; default <see cref="GuaranteeContagion.ToGuarantors"/>.</summary>
     public GuaranteeContagion GuaranteeDirection { get; init; } = GuaranteeContagion.ToGuarantors;
 
@@ -77,6 +80,7 @@ public sealed record ContagionSettings
         RelationKind.Transaction => Transaction,
         RelationKind.Group => Group,
         RelationKind.Litigation => Litigation,
+        RelationKind.Other => Other,
     };
 
     /// <summary>The strength of one link: its own, if recorded, else its kind's.</summary>

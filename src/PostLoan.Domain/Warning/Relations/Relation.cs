@@ -19,6 +19,8 @@ public enum RelationKind
     Group,
     /// <summary>Counterparties in a lawsuit (诉讼关联).</summary>
     Litigation,
+    /// <summary>Any other link the lender records, explained by its evidence (其他关联), e.g. the same outside guarantor.</summary>
+    Other,
 }
 
 /// <summary>Labels of the relation kinds, as used in explanations of a derived signal.</summary>
@@ -35,6 +37,7 @@ public static class RelationKinds
         RelationKind.Transaction => "交易往来",
         RelationKind.Group => "同一集团",
         RelationKind.Litigation => "诉讼关联",
+        RelationKind.Other => "其他关联",
     };
 
     /// <summary>Whether the kind has a direction: only a guarantee (guarantor → borrower).</summary>
