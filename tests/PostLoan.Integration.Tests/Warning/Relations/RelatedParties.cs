@@ -82,7 +82,8 @@ public abstract class RelatedParties : IAsyncLifetime
                 (_chaoyang, 0.4, SignalSeverity.Orange, key, origin.Id),
             ],
             derived.Select(s => (s.CustomerId, s.Strength, s.Severity, s.DedupKey, s.OriginSignalId)));
-        Assert.All(derived, s => Assert.Equal((SignalStatus.Raised, true, Today), (s.Status, s.IsActive, s.RaisedOn)));
+        // New derived signals are assigned to the linked customers' account managers by the workflow.
+        Assert.All(derived, s => Assert.Equal((SignalStatus.Assigned, true, Today), (s.Status, s.IsActive, s.RaisedOn)));
         Assert.Equal("关联客户 " + await NameAsync(_k[0]) + " 红色预警", derived[2].Title);
         Assert.StartsWith($"传导路径 {await NameAsync(_k[0])} →担保→ {await NameAsync(_k[1])} →担保→ {await NameAsync(_k[2])} →担保→ {await NameAsync(_k[3])}；强度 0.512（3 层）", derived[2].Detail);
 
