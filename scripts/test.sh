@@ -8,6 +8,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 started=$(date +%s)
 
 # --- what the tests need from Debian -------------------------------------------------------------
+source "$root/scripts/debian-packages.sh"
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v mosquitto >/dev/null 2>&1 || [[ -x /usr/sbin/mosquitto ]] || missing+=(mosquitto)
@@ -18,13 +19,8 @@ fi
 if [[ -n "${POSTLOAN_SCREENSHOTS:-}" ]] && ! fc-list 2>/dev/null | grep -qi "CJK"; then
   missing+=(fonts-noto-cjk)
 fi
-if (( ${#missing[@]} > 0 )); then
-  echo "Installing Debian packages: ${missing[*]}"
-  sudo_cmd=""
-  [[ $(id -u) -ne 0 ]] && sudo_cmd="sudo"
-  $sudo_cmd apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
-    || { echo "could not install ${missing[*]}" >&2; exit 1; }
-fi
+while read -r package; do [[ -n "$package" ]] && missing+=("$package"); done < <(debian_packages_runtime_missing)
+debian_packages_ensure "${missing[@]}" || exit 1
 
 # --- build once --------------------------------------------------------------------------------
 echo "Building (Release)…"

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using PostLoan.Infrastructure.Monitoring.Alarms;
 using PostLoan.Infrastructure.Monitoring.Ingest;
 using PostLoan.Infrastructure.Monitoring.Mqtt;
 using Quartz;
@@ -20,6 +21,7 @@ public static class MonitoringServices
         services.AddSingleton<SnapshotStore>();
         services.AddSingleton<IngestGateway>();
         services.AddSingleton<DeviceOfflineCheck>();
+        services.AddSingleton<AlarmStore>();
         services.AddScoped<DeviceService>();
         return services;
     }

@@ -2,10 +2,11 @@ using Microsoft.EntityFrameworkCore;
 using PostLoan.Domain.Administration;
 using PostLoan.Domain.Ledger.Customers;
 using PostLoan.Domain.Monitoring;
+using PostLoan.Domain.Monitoring.Alarms;
 
 namespace PostLoan.Infrastructure.Persistence;
 
-/// <summary>The operations-monitoring part of the model (domain.md §6): sites, devices, readings, daily totals, events, snapshots.</summary>
+/// <summary>The operations-monitoring part of the model (domain.md §6): sites, devices, readings, daily totals, events, snapshots, alarms.</summary>
 public abstract partial class PostLoanDbContext
 {
     public DbSet<MonitoringSite> MonitoringSites => Set<MonitoringSite>();
@@ -19,6 +20,8 @@ public abstract partial class PostLoanDbContext
     public DbSet<DeviceEvent> DeviceEvents => Set<DeviceEvent>();
 
     public DbSet<DeviceSnapshot> DeviceSnapshots => Set<DeviceSnapshot>();
+
+    public DbSet<MonitoringAlarm> MonitoringAlarms => Set<MonitoringAlarm>();
 
     partial void ConfigureMonitoring(ModelBuilder builder)
     {
@@ -119,6 +122,32 @@ public abstract partial class PostLoanDbContext
                 || (s.OrganisationPath.StartsWith(ScopePath)
                     && (ScopeAccountManagerId == null || s.AccountManagerId == ScopeAccountManagerId)
                     && (ScopeCustomerId == null || s.CustomerId == ScopeCustomerId)));
+        });
+
+        builder.Entity<MonitoringAlarm>(b =>
+        {
+            b.ToTable("monitoring_alarms");
+            b.Property(a => a.RuleCode).HasMaxLength(40);
+            b.Property(a => a.Title).HasMaxLength(120);
+            b.Property(a => a.Detail).HasMaxLength(1000);
+            b.Property(a => a.EvidenceBasePath).HasMaxLength(300);
+            b.Property(a => a.EvidenceCurrentPath).HasMaxLength(300);
+            b.Property(a => a.AcknowledgedBy).HasMaxLength(64);
+            b.Property(a => a.ReviewedBy).HasMaxLength(64);
+            b.Property(a => a.ReviewNote).HasMaxLength(500);
+            b.Property(a => a.OrganisationPath).HasMaxLength(200);
+            b.Property(a => a.AccountManagerId).HasMaxLength(64);
+            b.Ignore(a => a.IsActive);
+            // One active (open or acknowledged) alarm per device and kind.
+            b.HasIndex(a => new { a.DeviceId, a.Kind }).IsUnique().HasFilter("\"Status\" IN (0, 1)").HasDatabaseName("ix_monitoring_alarms_active");
+            b.HasIndex(a => new { a.Status, a.LastSeenAt });
+            b.HasIndex(a => new { a.SiteId, a.Status });
+            b.HasIndex(a => new { a.RuleCode, a.Status });
+            b.HasOne<Device>().WithMany().HasForeignKey(a => a.DeviceId).OnDelete(DeleteBehavior.Cascade);
+            b.HasQueryFilter(a => ScopeIsSystem
+                || (a.OrganisationPath.StartsWith(ScopePath)
+                    && (ScopeAccountManagerId == null || a.AccountManagerId == ScopeAccountManagerId)
+                    && (ScopeCustomerId == null || a.CustomerId == ScopeCustomerId)));
         });
     }
 }

@@ -73,7 +73,8 @@ public sealed class MqttIngest
 
         using var device = new MqttClientFactory().CreateMqttClient();
         await device.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithClientId("WM-MOSQ-1").Build());
-        var at = DateTimeOffset.UtcNow.AddMinutes(-60);
+        // Yesterday from 10:00 Beijing time: all readings fall on one local day whenever the test runs.
+        var at = new DateTimeOffset(DateTime.UtcNow.Date.AddDays(-1).AddHours(2), TimeSpan.Zero);
         string Reading(int seq, double value, string key) => string.Create(CultureInfo.InvariantCulture,
             $$"""{"key":"{{key}}","seq":{{seq}},"ts":{{at.AddMinutes(seq * 10).ToUnixTimeMilliseconds()}},"value":{{value}}}""");
 
