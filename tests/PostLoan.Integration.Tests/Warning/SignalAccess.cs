@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using PostLoan.Integration.Tests.Support;
 using PostLoan.Web.Features.Ledger.CreditLines;
 using PostLoan.Web.Features.Warning.Signals;
@@ -38,6 +39,34 @@ public sealed class SignalAccess : IAsyncLifetime
     }
 
     public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    [Fact]
+    public async Task A_signal_can_be_reassigned_only_to_a_manager_who_can_see_it()
+    {
+        var candidates = await _app.AsSystemAsync(async services =>
+        {
+            var db = services.GetRequiredService<PostLoan.Infrastructure.Persistence.PostLoanDbContext>();
+            var signal = await db.WarningSignals.SingleAsync(s => s.Id == _signal);
+            var found = await services.GetRequiredService<PostLoan.Infrastructure.Warning.Signals.SignalWorkflow>().AssigneeCandidatesAsync(signal);
+            var names = await db.Users.Where(u => found.Select(f => f.Id).Contains(u.Id)).Select(u => u.UserName!).ToListAsync();
+            return names.Order(StringComparer.Ordinal).ToList();
+        });
+        Assert.Contains("am.bj01", candidates);
+        Assert.Contains("risk.bj", candidates);
+        Assert.DoesNotContain("am.bj02", candidates);   // another account manager's customer
+        Assert.DoesNotContain("risk.sh", candidates);   // another branch
+        Assert.DoesNotContain("am.sh01", candidates);
+
+        using var risk = await _app.WithTokenAsync("risk.bj");
+        await using var db = _app.SystemDb();
+        var outsider = await db.Users.Where(u => u.UserName == "risk.sh").Select(u => u.Id).SingleAsync();
+        var refused = await risk.PostAsJsonAsync($"/api/warning/signals/{_signal}/assign", new { userId = outsider });
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var riskBj = await db.Users.Where(u => u.UserName == "risk.bj").Select(u => u.Id).SingleAsync();
+        var assigned = await risk.PostAsJsonAsync($"/api/warning/signals/{_signal}/assign", new { userId = riskBj, note = "风险经理亲自排查" });
+        Assert.Equal(HttpStatusCode.OK, assigned.StatusCode);
+        Assert.Equal(riskBj, (await assigned.Content.ReadFromJsonAsync<SignalDetail>())!.Signal.AssignedToId);
+    }
 
     [Theory]
     [InlineData("risk.sh")]

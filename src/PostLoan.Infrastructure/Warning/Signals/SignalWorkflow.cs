@@ -628,6 +628,27 @@ public sealed class SignalWorkflow(
     }
 
     /// <summary>Whether the user is active, an account or risk manager, and their data scope includes the signal.</summary>
+    /// <summary>The people a risk manager may (re)assign the signal to: active account and risk managers who can see it.</summary>
+    public async Task<IReadOnlyList<(string Id, string Name)>> AssigneeCandidatesAsync(WarningSignal signal, CancellationToken cancellationToken = default)
+    {
+        var people = await (from u in db.Users
+                            join o in db.Organisations.IgnoreQueryFilters() on u.OrganisationId equals o.Id
+                            join ur in db.UserRoles on u.Id equals ur.UserId
+                            join r in db.Roles on ur.RoleId equals r.Id
+                            where u.IsActive && (r.Name == Roles.AccountManager || r.Name == Roles.RiskManager) && signal.OrganisationPath.StartsWith(o.Path)
+                            select new { u.Id, u.UserName, u.DisplayName }).Distinct().ToListAsync(cancellationToken);
+        var candidates = new List<(string Id, string Name)>();
+        foreach (var person in people.OrderBy(p => p.UserName, StringComparer.Ordinal))
+        {
+            if (await CanSeeAsync(person.Id, signal, cancellationToken))
+            {
+                candidates.Add((person.Id, string.IsNullOrWhiteSpace(person.DisplayName) ? person.UserName! : $"{person.DisplayName} ({person.UserName})"));
+            }
+        }
+
+        return candidates;
+    }
+
     private async Task<bool> CanSeeAsync(string userId, WarningSignal signal, CancellationToken cancellationToken)
     {
         var user = await (from u in db.Users
