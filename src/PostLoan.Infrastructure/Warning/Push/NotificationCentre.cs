@@ -19,6 +19,9 @@ public sealed record NotificationItem(
     public static NotificationItem From(Notification n) => new(n.Id, n.Kind, n.SignalId, n.Severity, n.Title, n.Body, n.CreatedAt, n.ReadAt);
 }
 
+/// <summary>One signal event to tell: who, what kind, which signal, and a line of text.</summary>
+public sealed record SignalNotice(IReadOnlyCollection<string> UserIds, NotificationKind Kind, WarningSignal Signal, string? Body);
+
 /// <summary>Pushes stored notifications to the users' open sessions at once (the SignalR hub and the Blazor circuits).</summary>
 public interface INotificationPush
 {
@@ -60,45 +63,68 @@ public sealed class NotificationCentre(PostLoanDbContext db, IEnumerable<INotifi
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All) };
 
     /// <summary>Tells <paramref name="userIds"/> of <paramref name="kind"/> on <paramref name="signal"/>.</summary>
-    public async Task NotifyAsync(IEnumerable<string> userIds, NotificationKind kind, WarningSignal signal, string? body, CancellationToken cancellationToken = default)
+    public Task NotifyAsync(IEnumerable<string> userIds, NotificationKind kind, WarningSignal signal, string? body, CancellationToken cancellationToken = default) =>
+        NotifyAsync([new SignalNotice([.. userIds], kind, signal, body)], cancellationToken);
+
+    /// <summary>Tells of many signal events at once: one read of users, subscriptions and endpoints, one save, then the pushes.</summary>
+    public async Task NotifyAsync(IReadOnlyList<SignalNotice> notices, CancellationToken cancellationToken = default)
     {
-        var recipients = userIds.Where(u => !string.IsNullOrEmpty(u) && u != "system").Distinct().ToList();
-        var users = await db.Users.Where(u => recipients.Contains(u.Id) && u.IsActive)
-            .Select(u => new { u.Id, u.Email, u.PhoneNumber }).ToListAsync(cancellationToken);
-        var subscriptions = await db.NotificationSubscriptions.IgnoreQueryFilters().Where(s => recipients.Contains(s.UserId)).ToListAsync(cancellationToken);
-        var now = clock.GetUtcNow();
-        var title = TitleOf(kind, signal);
-        var added = new List<Notification>();
-        var queued = false;
-        foreach (var user in users)
+        if (notices.Count == 0)
         {
-            if (Subscribed(subscriptions, user.Id, ChannelKind.InApp, signal.Severity))
-            {
-                var notification = new Notification
-                {
-                    UserId = user.Id, Kind = kind, SignalId = signal.Id, Severity = signal.Severity, Title = title, Body = Trim(body ?? signal.Detail, 1000), CreatedAt = now,
-                };
-                db.Notifications.Add(notification);
-                added.Add(notification);
-            }
-
-            var text = $"【PostLoan】{title}{(string.IsNullOrEmpty(body) ? "" : "：" + body)}";
-            if (!string.IsNullOrWhiteSpace(user.Email) && Subscribed(subscriptions, user.Id, ChannelKind.Email, signal.Severity))
-            {
-                Enqueue(ChannelKind.Email, user.Email, user.Id, signal, kind, JsonSerializer.Serialize(new { to = user.Email, subject = title, text }, Json), now);
-                queued = true;
-            }
-
-            if (!string.IsNullOrWhiteSpace(user.PhoneNumber) && Subscribed(subscriptions, user.Id, ChannelKind.Sms, signal.Severity))
-            {
-                Enqueue(ChannelKind.Sms, user.PhoneNumber, user.Id, signal, kind, JsonSerializer.Serialize(new { to = user.PhoneNumber, text = Trim(text, 140) }, Json), now);
-                queued = true;
-            }
+            return;
         }
 
-        if (kind is NotificationKind.SignalNew or NotificationKind.SignalEscalated)
+        var recipients = notices.SelectMany(n => n.UserIds).Where(u => !string.IsNullOrEmpty(u) && u != "system").Distinct().ToList();
+        var users = recipients.Count == 0 ? [] : await db.Users.Where(u => recipients.Contains(u.Id) && u.IsActive)
+            .Select(u => new { u.Id, u.Email, u.PhoneNumber }).ToDictionaryAsync(u => u.Id, cancellationToken);
+        var subscriptions = recipients.Count == 0 ? [] : await db.NotificationSubscriptions.IgnoreQueryFilters().Where(s => recipients.Contains(s.UserId)).ToListAsync(cancellationToken);
+        var endpoints = notices.Any(n => n.Kind is NotificationKind.SignalNew or NotificationKind.SignalEscalated)
+            ? await db.WebhookEndpoints.Where(e => e.IsActive).ToListAsync(cancellationToken)
+            : [];
+        var customerIds = endpoints.Count == 0 ? [] : notices.Select(n => n.Signal.CustomerId).Distinct().ToList();
+        var customerCodes = customerIds.Count == 0 ? [] : await db.Customers.IgnoreQueryFilters().Where(c => customerIds.Contains(c.Id))
+            .ToDictionaryAsync(c => c.Id, c => c.Code, cancellationToken);
+        var now = clock.GetUtcNow();
+        var added = new List<Notification>();
+        var queued = false;
+        foreach (var (userIds, kind, signal, body) in notices)
         {
-            queued |= await EnqueueWebhooksAsync(kind, signal, now, cancellationToken);
+            var title = TitleOf(kind, signal);
+            foreach (var id in userIds.Distinct())
+            {
+                if (!users.TryGetValue(id, out var user))
+                {
+                    continue;
+                }
+
+                if (Subscribed(subscriptions, user.Id, ChannelKind.InApp, signal.Severity))
+                {
+                    var notification = new Notification
+                    {
+                        UserId = user.Id, Kind = kind, SignalId = signal.Id, Severity = signal.Severity, Title = title, Body = Trim(body ?? signal.Detail, 1000), CreatedAt = now,
+                    };
+                    db.Notifications.Add(notification);
+                    added.Add(notification);
+                }
+
+                var text = $"【PostLoan】{title}{(string.IsNullOrEmpty(body) ? "" : "：" + body)}";
+                if (!string.IsNullOrWhiteSpace(user.Email) && Subscribed(subscriptions, user.Id, ChannelKind.Email, signal.Severity))
+                {
+                    Enqueue(ChannelKind.Email, user.Email, user.Id, signal, kind, JsonSerializer.Serialize(new { to = user.Email, subject = title, text }, Json), now);
+                    queued = true;
+                }
+
+                if (!string.IsNullOrWhiteSpace(user.PhoneNumber) && Subscribed(subscriptions, user.Id, ChannelKind.Sms, signal.Severity))
+                {
+                    Enqueue(ChannelKind.Sms, user.PhoneNumber, user.Id, signal, kind, JsonSerializer.Serialize(new { to = user.PhoneNumber, text = Trim(text, 140) }, Json), now);
+                    queued = true;
+                }
+            }
+
+            if (kind is NotificationKind.SignalNew or NotificationKind.SignalEscalated)
+            {
+                queued |= EnqueueWebhooks(endpoints, kind, signal, customerCodes.GetValueOrDefault(signal.CustomerId), now);
+            }
         }
 
         await db.SaveChangesAsync(cancellationToken);
@@ -107,12 +133,29 @@ public sealed class NotificationCentre(PostLoanDbContext db, IEnumerable<INotifi
             outbox.Wake();
         }
 
+        await PushAsync(added, cancellationToken);
+    }
+
+    /// <summary>Pushes the stored notifications, each with its user's unread count as it was when that one arrived.</summary>
+    private async Task PushAsync(List<Notification> added, CancellationToken cancellationToken)
+    {
+        if (added.Count == 0 || !pushes.Any())
+        {
+            return;
+        }
+
+        var userIds = added.Select(n => n.UserId).Distinct().ToList();
+        var unread = await db.Notifications.IgnoreQueryFilters().Where(n => userIds.Contains(n.UserId) && n.ReadAt == null)
+            .GroupBy(n => n.UserId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, cancellationToken);
+        var later = added.GroupBy(n => n.UserId).ToDictionary(g => g.Key, g => g.Count());
         foreach (var notification in added)
         {
-            var unread = await db.Notifications.IgnoreQueryFilters().CountAsync(n => n.UserId == notification.UserId && n.ReadAt == null, cancellationToken);
+            // The i-th of a user's k new notifications saw the unread count less the ones still to come.
+            var remaining = later[notification.UserId] -= 1;
+            var count = unread.GetValueOrDefault(notification.UserId) - remaining;
             foreach (var push in pushes)
             {
-                await push.PushAsync(notification.UserId, NotificationItem.From(notification), unread, cancellationToken);
+                await push.PushAsync(notification.UserId, NotificationItem.From(notification), count, cancellationToken);
             }
         }
     }
@@ -133,15 +176,14 @@ public sealed class NotificationCentre(PostLoanDbContext db, IEnumerable<INotifi
     private static bool Subscribed(IEnumerable<NotificationSubscription> subscriptions, string userId, ChannelKind channel, SignalSeverity severity) =>
         NotificationSubscription.Covers(SubscriptionOf(subscriptions, userId, channel), severity);
 
-    private async Task<bool> EnqueueWebhooksAsync(NotificationKind kind, WarningSignal signal, DateTimeOffset now, CancellationToken cancellationToken)
+    private bool EnqueueWebhooks(List<WebhookEndpoint> endpoints, NotificationKind kind, WarningSignal signal, string? customerCode, DateTimeOffset now)
     {
-        var endpoints = await db.WebhookEndpoints.Where(e => e.IsActive && e.MinSeverity <= signal.Severity).ToListAsync(cancellationToken);
-        if (endpoints.Count == 0)
+        var targets = endpoints.Where(e => e.MinSeverity <= signal.Severity).ToList();
+        if (targets.Count == 0)
         {
             return false;
         }
 
-        var customerCode = await db.Customers.IgnoreQueryFilters().Where(c => c.Id == signal.CustomerId).Select(c => c.Code).FirstOrDefaultAsync(cancellationToken);
         var payload = JsonSerializer.Serialize(new
         {
             type = EventType(kind),
@@ -153,7 +195,7 @@ public sealed class NotificationCentre(PostLoanDbContext db, IEnumerable<INotifi
                 organisationId = signal.OrganisationId, assignedToId = signal.AssignedToId, dueAt = signal.DueAt, escalatedAt = signal.EscalatedAt,
             },
         }, Json);
-        foreach (var endpoint in endpoints)
+        foreach (var endpoint in targets)
         {
             var message = Enqueue(ChannelKind.Webhook, endpoint.Url, null, signal, kind, payload, now);
             message.WebhookEndpointId = endpoint.Id;

@@ -39,11 +39,25 @@ public sealed class RelatedPartyObserver(IServiceProvider services, DatabaseOpti
 
         await using var db = database.CreateContext(SystemUser.Instance, clock);
         var settings = await new RelationSettingsStore(db, new ParameterService(db)).LoadAsync(cancellationToken);
-        foreach (var origin in origins.Where(o => settings.Propagates(o.Severity)))
+        var propagating = origins.Where(o => settings.Propagates(o.Severity)).ToList();
+        if (propagating.Count == 0)
+        {
+            return;
+        }
+
+        // Most customers of a night's run have no relations at all: one read finds those that can pass a signal on.
+        var linked = new HashSet<int>();
+        foreach (var date in propagating.Select(o => o.LastSeenOn).Distinct())
+        {
+            linked.UnionWith(await new RelationGraphService(db).LinkedAsync(propagating.Where(o => o.LastSeenOn == date).Select(o => o.CustomerId), date, cancellationToken));
+        }
+
+        foreach (var origin in propagating.Where(o => linked.Contains(o.CustomerId)))
         {
             try
             {
                 await PropagateAsync(db, origin, settings, cancellationToken);
+                db.ChangeTracker.Clear();
             }
             catch (Exception ex) when (ex is DbUpdateException or InvalidOperationException)
             {

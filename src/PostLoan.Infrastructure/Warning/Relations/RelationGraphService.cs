@@ -104,6 +104,25 @@ public sealed class RelationGraphService(PostLoanDbContext db)
     }
 
     /// <summary>The links in force that touch any of <paramref name="customers"/>.</summary>
+    /// <summary>Those of <paramref name="customers"/> with at least one link in force on <paramref name="asOf"/> (the others cannot pass a signal on).</summary>
+    public async Task<HashSet<int>> LinkedAsync(IEnumerable<int> customers, DateOnly asOf, CancellationToken cancellationToken = default)
+    {
+        var linked = new HashSet<int>();
+        foreach (var chunk in customers.Distinct().Chunk(2000))
+        {
+            var asked = chunk.ToHashSet();
+            foreach (var link in await LinksTouchingAsync([.. chunk], asOf, cancellationToken))
+            {
+                foreach (var end in new[] { link.Relation.From, link.Relation.To }.Where(asked.Contains))
+                {
+                    linked.Add(end);
+                }
+            }
+        }
+
+        return linked;
+    }
+
     private async Task<List<RelationLink>> LinksTouchingAsync(List<int> customers, DateOnly asOf, CancellationToken cancellationToken)
     {
         var relations = await db.CustomerRelations.AsNoTracking()

@@ -89,41 +89,75 @@ public sealed class SignalWorkflow(
     /// </summary>
     public async Task OnRaisedAsync(IReadOnlyList<RaisedSignal> raised, CancellationToken cancellationToken = default)
     {
-        foreach (var item in raised)
+        // A night's run can raise tens of thousands at once: work in chunks, each one save and one notification batch, and
+        // keep the change tracker small between them (those entities were the run's own, untracked copies).
+        var clear = raised.Count > RaisedChunk;
+        var deadline = raised.Any(r => r.IsNew) ? await DeadlineAsync(cancellationToken) : default;
+        var checkers = new Dictionary<int, IReadOnlyList<string>>();
+        async Task<IReadOnlyList<string>> CheckersAsync(int organisationId)
         {
-            var signal = await db.WarningSignals.IgnoreQueryFilters().FirstAsync(s => s.Id == item.Signal.Id, cancellationToken);
-            if (item.IsNew)
+            if (!checkers.TryGetValue(organisationId, out var found))
             {
-                Step(signal, SignalStepKind.Raised, SignalStatus.Raised, signal.Detail);
-                if (signal.AccountManagerId is { } manager && await db.Users.AnyAsync(u => u.Id == manager && u.IsActive, cancellationToken))
-                {
-                    var assigned = await AssignToAsync(signal, manager, "自动分派给客户经理", cancellationToken);
-                    (assigned.ActorId, assigned.ActorName) = ("system", "system");
-                    await db.SaveChangesAsync(cancellationToken);
-                    await notifications.NotifyAsync([manager], NotificationKind.SignalNew, signal, "请在期限内完成排查", cancellationToken);
-                }
-                else
-                {
-                    await db.SaveChangesAsync(cancellationToken);
-                    await notifications.NotifyAsync(await supervisors.OfAsync(signal.OrganisationId, cancellationToken), NotificationKind.SignalNew, signal, "客户无客户经理，请分派", cancellationToken);
-                }
-
-                continue;
+                checkers[organisationId] = found = await supervisors.OfAsync(organisationId, cancellationToken);
             }
 
-            var step = Step(signal, SignalStepKind.SeverityRaised, signal.Status, $"严重程度升至 {signal.Severity}");
-            (step.ActorId, step.ActorName) = ("system", "system");
-            await AddRedFlagIfVerifiedAsync(signal, cancellationToken);
+            return found;
+        }
+
+        foreach (var chunk in raised.Chunk(RaisedChunk))
+        {
+            var ids = chunk.Select(r => r.Signal.Id).ToList();
+            var signals = await db.WarningSignals.IgnoreQueryFilters().Where(s => ids.Contains(s.Id)).ToDictionaryAsync(s => s.Id, cancellationToken);
+            var managers = signals.Values.Select(s => s.AccountManagerId).OfType<string>().Distinct().ToList();
+            var active = (await db.Users.Where(u => managers.Contains(u.Id) && u.IsActive).Select(u => u.Id).ToListAsync(cancellationToken)).ToHashSet();
+            var notices = new List<SignalNotice>(chunk.Length);
+            foreach (var item in chunk)
+            {
+                if (!signals.TryGetValue(item.Signal.Id, out var signal))
+                {
+                    continue;
+                }
+
+                if (item.IsNew)
+                {
+                    Step(signal, SignalStepKind.Raised, SignalStatus.Raised, signal.Detail);
+                    if (signal.AccountManagerId is { } manager && active.Contains(manager))
+                    {
+                        var assigned = AssignTo(signal, manager, "自动分派给客户经理", deadline);
+                        (assigned.ActorId, assigned.ActorName) = ("system", "system");
+                        notices.Add(new SignalNotice([manager], NotificationKind.SignalNew, signal, "请在期限内完成排查"));
+                    }
+                    else
+                    {
+                        notices.Add(new SignalNotice(await CheckersAsync(signal.OrganisationId), NotificationKind.SignalNew, signal, "客户无客户经理，请分派"));
+                    }
+
+                    continue;
+                }
+
+                var step = Step(signal, SignalStepKind.SeverityRaised, signal.Status, $"严重程度升至 {signal.Severity}");
+                (step.ActorId, step.ActorName) = ("system", "system");
+                await AddRedFlagIfVerifiedAsync(signal, cancellationToken);
+                var told = new List<string>(await CheckersAsync(signal.OrganisationId));
+                if (signal.AssignedToId is { } assignee)
+                {
+                    told.Add(assignee);
+                }
+
+                notices.Add(new SignalNotice(told, NotificationKind.SignalEscalated, signal, $"严重程度升至 {signal.Severity}"));
+            }
+
             await db.SaveChangesAsync(cancellationToken);
-            var told = new List<string>(await supervisors.OfAsync(signal.OrganisationId, cancellationToken));
-            if (signal.AssignedToId is { } assignee)
+            await notifications.NotifyAsync(notices, cancellationToken);
+            if (clear)
             {
-                told.Add(assignee);
+                db.ChangeTracker.Clear();
             }
-
-            await notifications.NotifyAsync(told, NotificationKind.SignalEscalated, signal, $"严重程度升至 {signal.Severity}", cancellationToken);
         }
     }
+
+    /// <summary>Raised signals handled per save in <see cref="OnRaisedAsync"/>.</summary>
+    private const int RaisedChunk = 1000;
 
     /// <summary>A risk manager (re)assigns the signal to a person who can see it.</summary>
     public async Task<Result<WarningSignal>> AssignAsync(long signalId, string? userId, string? note, SignalActor actor, CancellationToken cancellationToken = default)
@@ -541,12 +575,15 @@ public sealed class SignalWorkflow(
         });
     }
 
-    private async Task<SignalStep> AssignToAsync(WarningSignal signal, string userId, string note, CancellationToken cancellationToken)
+    private async Task<SignalStep> AssignToAsync(WarningSignal signal, string userId, string note, CancellationToken cancellationToken) =>
+        AssignTo(signal, userId, note, await DeadlineAsync(cancellationToken));
+
+    private SignalStep AssignTo(WarningSignal signal, string userId, string note, DateTimeOffset dueAt)
     {
         var step = Step(signal, SignalStepKind.Assigned, SignalStatus.Assigned, note);
         step.AssigneeId = userId;
         signal.AssignedToId = userId;
-        signal.DueAt = await DeadlineAsync(cancellationToken);
+        signal.DueAt = dueAt;
         signal.EscalatedAt = null;
         return step;
     }
