@@ -9,6 +9,9 @@ namespace PostLoan.Infrastructure.Persistence;
 /// <summary>The early-warning part of the model (domain.md §5).</summary>
 public abstract partial class PostLoanDbContext
 {
+    /// <summary>The covering index the rule run reads series along (see <c>RuleRunner.ValuesSql</c>).</summary>
+    public const string IndicatorSeriesIndex = "ix_indicator_values_series";
+
     public DbSet<Indicator> Indicators => Set<Indicator>();
 
     public DbSet<IndicatorValue> IndicatorValues => Set<IndicatorValue>();
@@ -37,7 +40,8 @@ public abstract partial class PostLoanDbContext
             b.Property(v => v.AccountManagerId).HasMaxLength(64);
             // The identity of an observation: writing it again replaces it (idempotent imports and events).
             b.HasIndex(v => new { v.IndicatorId, v.CustomerId, v.Date, v.LoanId, v.Reference }).IsUnique();
-            b.HasIndex(v => new { v.CustomerId, v.IndicatorId, v.Date });
+            // The rule run's read: every series in (customer, indicator, date, id) order with its value, from the index alone.
+            b.HasIndex(v => new { v.CustomerId, v.IndicatorId, v.Date, v.Id, v.Value }).HasDatabaseName(IndicatorSeriesIndex);
             b.HasIndex(v => new { v.Date, v.IndicatorId });
             b.HasOne<Indicator>().WithMany().HasForeignKey(v => v.IndicatorId).OnDelete(DeleteBehavior.Restrict);
             b.HasOne<Customer>().WithMany().HasForeignKey(v => v.CustomerId).OnDelete(DeleteBehavior.Restrict);

@@ -108,9 +108,9 @@ public static class RuleRunner
     {
         var ids = string.Join(',', set.IndicatorIds.Where(i => i >= 0).Distinct().Select(i => i.ToString(CultureInfo.InvariantCulture)));
         var only = onlyListed ? $" AND \"CustomerId\" IN ({string.Join(',', customers.Select(c => c.Id.ToString(CultureInfo.InvariantCulture)))})" : "";
-        // On SQLite the whole book is read along the (customer, indicator, date) index, whose order (with the row id last) is the
-        // order wanted: the planner would otherwise pick the date index and sort every row.
-        var table = from.StartsWith('?') && !onlyListed ? "indicator_values INDEXED BY \"IX_indicator_values_CustomerId_IndicatorId_Date\"" : "indicator_values";
+        // On SQLite the whole book is read along the covering (customer, indicator, date, id, value) index, whose order is the
+        // order wanted and which holds the value: no row is visited. The planner would otherwise pick the date index and sort.
+        var table = from.StartsWith('?') && !onlyListed ? $"indicator_values INDEXED BY \"{PostLoanDbContext.IndicatorSeriesIndex}\"" : "indicator_values";
         return $"SELECT \"CustomerId\", \"IndicatorId\", \"Date\", \"Value\" FROM {table} WHERE \"IndicatorId\" IN ({ids}) AND \"Date\" >= {from} AND \"Date\" <= {to}{only} ORDER BY \"CustomerId\", \"IndicatorId\", \"Date\", \"Id\"";
     }
 

@@ -2775,7 +2775,8 @@ namespace PostLoan.Infrastructure.Persistence.Migrations.Postgres
 
                     b.HasIndex("Date", "IndicatorId");
 
-                    b.HasIndex("CustomerId", "IndicatorId", "Date");
+                    b.HasIndex("CustomerId", "IndicatorId", "Date", "Id", "Value")
+                        .HasDatabaseName("ix_indicator_values_series");
 
                     b.HasIndex("IndicatorId", "CustomerId", "Date", "LoanId", "Reference")
                         .IsUnique();

@@ -2704,7 +2704,8 @@ namespace PostLoan.Infrastructure.Persistence.Migrations.Sqlite
 
                     b.HasIndex("Date", "IndicatorId");
 
-                    b.HasIndex("CustomerId", "IndicatorId", "Date");
+                    b.HasIndex("CustomerId", "IndicatorId", "Date", "Id", "Value")
+                        .HasDatabaseName("ix_indicator_values_series");
 
                     b.HasIndex("IndicatorId", "CustomerId", "Date", "LoanId", "Reference")
                         .IsUnique();
