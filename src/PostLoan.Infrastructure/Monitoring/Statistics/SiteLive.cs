@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Microsoft.EntityFrameworkCore;
 using PostLoan.Domain.Monitoring;
 using PostLoan.Domain.Monitoring.Alarms;
@@ -21,7 +22,9 @@ public sealed record SiteLiveView(
     IReadOnlyList<LiveDevice> Devices, IReadOnlyList<LiveCamera> Cameras, IReadOnlyList<LiveAlarm> Alarms);
 
 /// <summary>A device on the live view: status and its latest reading (values as sent: in/out, register, °C/%, alarm 1/0).</summary>
-public sealed record LiveDevice(int Id, string Code, string Name, DeviceKind Kind, DeviceStatus Status, DateTimeOffset? LastSeenAt, string? FaultReason, LiveReading? Latest);
+public sealed record LiveDevice(
+    int Id, string Code, string Name, [property: JsonConverter(typeof(JsonStringEnumConverter<DeviceKind>))] DeviceKind Kind,
+    [property: JsonConverter(typeof(JsonStringEnumConverter<DeviceStatus>))] DeviceStatus Status, DateTimeOffset? LastSeenAt, string? FaultReason, LiveReading? Latest);
 
 /// <summary>A device's latest reading.</summary>
 public sealed record LiveReading(DateTimeOffset At, double Value, double? Value2);
@@ -30,7 +33,10 @@ public sealed record LiveReading(DateTimeOffset At, double Value, double? Value2
 public sealed record LiveCamera(int DeviceId, string Name, long? SnapshotId, DateTimeOffset? TakenAt, int Width, int Height);
 
 /// <summary>An active alarm.</summary>
-public sealed record LiveAlarm(long Id, int DeviceId, AlarmKind Kind, AlarmSeverity Severity, AlarmStatus Status, string Title, DateTimeOffset FirstSeenAt, DateTimeOffset LastSeenAt, int Occurrences);
+public sealed record LiveAlarm(
+    long Id, int DeviceId, [property: JsonConverter(typeof(JsonStringEnumConverter<AlarmKind>))] AlarmKind Kind,
+    [property: JsonConverter(typeof(JsonStringEnumConverter<AlarmSeverity>))] AlarmSeverity Severity,
+    [property: JsonConverter(typeof(JsonStringEnumConverter<AlarmStatus>))] AlarmStatus Status, string Title, DateTimeOffset FirstSeenAt, DateTimeOffset LastSeenAt, int Occurrences);
 
 /// <summary>
 /// Reads a site's live view: a few indexed queries (devices, each device's newest reading by its key, each camera's
