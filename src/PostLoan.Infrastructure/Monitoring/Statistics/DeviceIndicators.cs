@@ -7,6 +7,7 @@ using PostLoan.Domain.Monitoring.Statistics;
 using PostLoan.Domain.Warning.Indicators;
 using PostLoan.Infrastructure.Ledger.Close;
 using PostLoan.Infrastructure.Persistence;
+using PostLoan.Infrastructure.Warning.Indicators;
 
 namespace PostLoan.Infrastructure.Monitoring.Statistics;
 
@@ -34,13 +35,6 @@ public sealed class DeviceIndicators(PostLoanDbContext db, SiteStatisticsService
         StandardIndicators.Electricity, StandardIndicators.Water, StandardIndicators.Entries, StandardIndicators.Headcount, StandardIndicators.OperatingRate,
         StandardIndicators.ElectricityMonthToDate, StandardIndicators.Electricity30Days, StandardIndicators.Electricity30DaysYoy,
         StandardIndicators.Entries30Days, StandardIndicators.Headcount30DaysAverage, StandardIndicators.OperatingRate30Days,
-    ];
-
-    private static readonly BulkColumn[] Columns =
-    [
-        new("IndicatorId", typeof(int)), new("CustomerId", typeof(int)), new("LoanId", typeof(long?)), new("Date", typeof(DateOnly)), new("Value", typeof(double)),
-        new("Reference", typeof(string)), new("RecordedBy", typeof(string)), new("RecordedAt", typeof(DateTimeOffset)), new("OrganisationPath", typeof(string)),
-        new("AccountManagerId", typeof(string)),
     ];
 
     public async Task<DeviceIndicatorSummary> RunAsync(DateOnly date, CancellationToken cancellationToken = default)
@@ -97,8 +91,8 @@ public sealed class DeviceIndicators(PostLoanDbContext db, SiteStatisticsService
         await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
         var connection = db.Database.GetDbConnection();
         var transaction = tx.GetDbTransaction();
-        await DeleteAsync(connection, transaction, date, ids.Values, cancellationToken);
-        await BulkWriter.InsertAsync(connection, transaction, "indicator_values", Columns, rows, cancellationToken);
+        await IndicatorRows.DeleteAsync(connection, transaction, date, ids.Values, Reference, cancellationToken);
+        await BulkWriter.InsertAsync(connection, transaction, "indicator_values", IndicatorRows.Columns, rows, cancellationToken);
         await tx.CommitAsync(cancellationToken);
         logger.LogInformation("Device indicators of {Date}: {Customers} customers, {Rows} values written", Text(date), customers.Count, rows.Count);
         return new DeviceIndicatorSummary(date, customers.Count, rows.Count);
@@ -119,20 +113,7 @@ public sealed class DeviceIndicators(PostLoanDbContext db, SiteStatisticsService
             }
         }
 
-        await DeleteAsync(connection, tx, date, ids, cancellationToken);
-    }
-
-    private static async Task DeleteAsync(DbConnection connection, DbTransaction tx, DateOnly date, IEnumerable<int> indicatorIds, CancellationToken cancellationToken)
-    {
-        var list = string.Join(", ", indicatorIds.Select(i => i.ToString(CultureInfo.InvariantCulture)));
-        if (list.Length == 0)
-        {
-            return;
-        }
-
-        await using var delete = BulkWriter.Command(connection, tx,
-            $"DELETE FROM indicator_values WHERE \"Date\" = @d AND \"IndicatorId\" IN ({list}) AND \"Reference\" = @r", "d", date, "r", Reference);
-        await delete.ExecuteNonQueryAsync(cancellationToken);
+        await IndicatorRows.DeleteAsync(connection, tx, date, ids, Reference, cancellationToken);
     }
 
     private static string Text(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);

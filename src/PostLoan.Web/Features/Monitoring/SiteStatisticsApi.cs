@@ -30,42 +30,28 @@ public static class SiteStatisticsApi
         sites.MapGet("/statistics", async Task<Results<Ok<SiteStatisticsView>, ProblemHttpResult>> (
             int id, string? period, DateOnly? from, DateOnly? to, PostLoanDbContext db, SiteStatisticsService service, TimeProvider clock, CancellationToken ct) =>
         {
-            var access = await FindSiteAsync(db, id, ct);
-            if (access.Outcome != AccessOutcome.Granted)
+            var (site, q, problem) = await RequestAsync(db, clock, id, period, from, to, ct);
+            if (problem is not null)
             {
-                return ProblemResults.From(access, $"site {id}");
+                return problem;
             }
 
-            var query = StatisticsQuery.Parse(period, from, to, access.Value!.DayOf(clock.GetUtcNow()));
-            if (!query.IsSuccess)
-            {
-                return ProblemResults.From(query.Error!);
-            }
-
-            var q = query.Value!;
-            var rows = await service.StatisticsAsync(access.Value!, q.Period, q.From, q.To, ct);
-            return TypedResults.Ok(new SiteStatisticsView(id, access.Value!.Name, q.Period.ToString(), q.From, q.To, rows.Select(PeriodView.Of).ToList()));
+            var rows = await service.StatisticsAsync(site!, q!.Period, q.From, q.To, ct);
+            return TypedResults.Ok(new SiteStatisticsView(id, site!.Name, q.Period.ToString(), q.From, q.To, rows.Select(PeriodView.Of).ToList()));
         });
 
         sites.MapGet("/statistics.xlsx", async Task<Results<FileContentHttpResult, ProblemHttpResult>> (
             int id, string? period, DateOnly? from, DateOnly? to, PostLoanDbContext db, SiteStatisticsService service, TimeProvider clock, CancellationToken ct) =>
         {
-            var access = await FindSiteAsync(db, id, ct);
-            if (access.Outcome != AccessOutcome.Granted)
+            var (site, q, problem) = await RequestAsync(db, clock, id, period, from, to, ct);
+            if (problem is not null)
             {
-                return ProblemResults.From(access, $"site {id}");
+                return problem;
             }
 
-            var query = StatisticsQuery.Parse(period, from, to, access.Value!.DayOf(clock.GetUtcNow()));
-            if (!query.IsSuccess)
-            {
-                return ProblemResults.From(query.Error!);
-            }
-
-            var q = query.Value!;
-            var rows = await service.StatisticsAsync(access.Value!, q.Period, q.From, q.To, ct);
+            var rows = await service.StatisticsAsync(site!, q!.Period, q.From, q.To, ct);
             var name = string.Create(CultureInfo.InvariantCulture, $"site-{id}-{q.Period.ToString().ToLowerInvariant()}-{q.From:yyyyMMdd}-{q.To:yyyyMMdd}.xlsx");
-            return TypedResults.File(SiteStatisticsExport.Workbook(access.Value!.Name, rows), Xlsx, name);
+            return TypedResults.File(SiteStatisticsExport.Workbook(site!.Name, rows), Xlsx, name);
         });
 
         sites.MapGet("/live", async Task<Results<Ok<SiteLiveView>, ProblemHttpResult>> (int id, PostLoanDbContext db, SiteLive live, CancellationToken ct) =>
@@ -89,6 +75,20 @@ public static class SiteStatisticsApi
                 ? TypedResults.PhysicalFile(path, "image/jpeg", lastModified: access.Value.TakenAt)
                 : ProblemResults.From(Error.NotFound("not_found", $"snapshot {snapshotId}: the image file is missing"));
         });
+    }
+
+    /// <summary>The site in scope and the parsed period and range, or the problem to answer.</summary>
+    private static async Task<(MonitoringSite? Site, StatisticsQuery? Query, ProblemHttpResult? Problem)> RequestAsync(
+        PostLoanDbContext db, TimeProvider clock, int id, string? period, DateOnly? from, DateOnly? to, CancellationToken ct)
+    {
+        var access = await FindSiteAsync(db, id, ct);
+        if (access.Outcome != AccessOutcome.Granted)
+        {
+            return (null, null, ProblemResults.From(access, $"site {id}"));
+        }
+
+        var query = StatisticsQuery.Parse(period, from, to, access.Value!.DayOf(clock.GetUtcNow()));
+        return query.IsSuccess ? (access.Value, query.Value, null) : (null, null, ProblemResults.From(query.Error!));
     }
 
     private static Task<Access<MonitoringSite>> FindSiteAsync(PostLoanDbContext db, int id, CancellationToken ct) =>

@@ -103,16 +103,9 @@ public abstract class SiteLiveViewAndScope : IAsyncLifetime
     {
         var site = await SiteAsync(_app);
         var camera = await DeviceAsync(_app, site.Id, "CAM-SCOPE", DeviceKind.WarehouseCamera);
-        string outsider;
+        var outsider = await OutsiderAsync(_app, site);
         await using (var db = _app.SystemDb())
         {
-            var customer = await db.Customers.SingleAsync(c => c.Id == site.CustomerId);
-            outsider = await (from u in db.Users
-                              join ur in db.UserRoles on u.Id equals ur.UserId
-                              join r in db.Roles on ur.RoleId equals r.Id
-                              where r.Name == Roles.AccountManager && u.Id != customer.AccountManagerId
-                              orderby u.UserName
-                              select u.UserName!).FirstAsync();
             db.DeviceSnapshots.Add(new DeviceSnapshot
             {
                 DeviceId = camera.Device.Id, SiteId = site.Id, CustomerId = site.CustomerId, TakenAt = Now, ReceivedAt = Now, Path = "x.jpg", Sha256 = new string('a', 64),
