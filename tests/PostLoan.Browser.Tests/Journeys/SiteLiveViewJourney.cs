@@ -53,4 +53,32 @@ public sealed class SiteLiveViewJourney(BrowserFixture fixture)
         Assert.True(await page.EvaluateAsync<bool>("() => window.__sameDocument === true"));
         await BrowserFixture.CaptureAsync(page, "site-live");
     }
+
+    /// <summary>
+    /// From the site list to a demo site's statistics: by month this year with last year beside it (the demo has a year of
+    /// daily totals before its readings), a chart, and the Excel export of the same table.
+    /// </summary>
+    [Fact]
+    public async Task The_site_page_compares_this_year_with_last_year_and_exports_it()
+    {
+        var page = await fixture.NewPageAsync();
+        await BrowserFixture.SignInAsync(page, "service");
+        await BrowserFixture.GotoInteractiveAsync(page, "/monitoring/sites");
+        await page.Locator("[data-testid=monitoring-sites] [data-testid=site-statistics-link]").First.ClickAsync();
+        await Expect(page.Locator("[data-testid=stats-table]")).ToBeVisibleAsync();
+        await Expect(page.Locator("[data-testid=stats-chart]")).ToBeVisibleAsync();
+        var rows = page.Locator("[data-testid=stats-table] tbody tr");
+        Assert.True(await rows.CountAsync() >= 1);
+        // Every month of this year has last year's value and a change beside it.
+        await Expect(rows.First).ToContainTextAsync("去年同期");
+        await Expect(rows.First).ToContainTextAsync("同比");
+        await BrowserFixture.CaptureAsync(page, "site-statistics");
+
+        // The export button links to the export of the period and range shown, with the signed-in user's cookie.
+        var href = await page.Locator("[data-testid=stats-export]").GetAttributeAsync("href");
+        Assert.Contains("statistics.xlsx?period=month", href, StringComparison.Ordinal);
+        var export = await page.Context.APIRequest.GetAsync(href!.StartsWith('/') ? href : "/" + href);
+        Assert.Equal(200, export.Status);
+        Assert.Equal("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", export.Headers["content-type"]);
+    }
 }
