@@ -14,11 +14,28 @@ namespace PostLoan.Infrastructure.Demo;
 /// <c>ent.demo</c> company), and 60 days of quarter-hour readings from the simulator's <see cref="ActivityPattern"/>
 /// written through the real ingest writer, so pages have history. The second site's factory stopped 20 days ago; the
 /// third site's people counter was reset 10 days ago; its warehouse lost goods (two snapshots before and after).
-/// Deterministic and run once.
+/// Before those 60 days each site has <see cref="TotalsHistoryDays"/> days of daily totals (entries/exits, electricity,
+/// water) from the same pattern with a year-on-year trend per site, so statistics compare with last year and the stopped
+/// factory's drop shows against its own last year. Deterministic and run once.
 /// </summary>
 public sealed class DemoMonitoringSeeder(PostLoanDbContext db, DeviceService maintenance, ReadingWriter writer, SnapshotStore snapshots, DeviceDirectory directory, TimeProvider clock)
 {
     public const int HistoryDays = 60;
+
+    /// <summary>Days of daily totals (no readings) before the <see cref="HistoryDays"/> of readings.</summary>
+    public const int TotalsHistoryDays = 400;
+
+    /// <summary>Growth over a year per demo site (last year's activity is lower by this share, the third site's higher).</summary>
+    private static readonly double[] YearlyGrowth = [0.08, 0.05, -0.03, 0.12];
+
+    private static readonly BulkColumn[] TotalColumns =
+    [
+        new("DeviceId", typeof(int)), new("Day", typeof(DateOnly)), new("SiteId", typeof(int)), new("CustomerId", typeof(int)), new("Kind", typeof(int)),
+        new("Readings", typeof(int)), new("Increment", typeof(double)), new("Increment2", typeof(double)), new("ValueSum", typeof(double)),
+        new("ValueMin", typeof(double)), new("ValueMax", typeof(double)), new("Value2Sum", typeof(double)), new("Value2Min", typeof(double)),
+        new("Value2Max", typeof(double)), new("FirstAt", typeof(DateTimeOffset)), new("LastAt", typeof(DateTimeOffset)), new("OrganisationPath", typeof(string)),
+        new("AccountManagerId", typeof(string)),
+    ];
 
     private static readonly TimeSpan Step = TimeSpan.FromMinutes(15);
 
@@ -64,6 +81,8 @@ public sealed class DemoMonitoringSeeder(PostLoanDbContext db, DeviceService mai
 
                 readings += await BackfillAsync(device, profile, start, end, cancellationToken);
             }
+
+            await TotalsHistoryAsync(site, profile, YearlyGrowth[k % YearlyGrowth.Length], site.DayOf(start), end, cancellationToken);
         }
 
         return readings;
@@ -115,6 +134,59 @@ public sealed class DemoMonitoringSeeder(PostLoanDbContext db, DeviceService mai
         }
 
         return written;
+    }
+
+    /// <summary>
+    /// The <see cref="TotalsHistoryDays"/> site days before <paramref name="firstDay"/> as daily totals of the people counter
+    /// and the meters, summed from the pattern's quarter hours and scaled by the trend (1 − growth × years before
+    /// <paramref name="end"/>); written in one bulk insert.
+    /// </summary>
+    private async Task TotalsHistoryAsync(MonitoringSite site, SiteProfile profile, double growth, DateOnly firstDay, DateTimeOffset end, CancellationToken cancellationToken)
+    {
+        var devices = await db.Devices.IgnoreQueryFilters().AsNoTracking()
+            .Where(d => d.SiteId == site.Id && (d.Kind == DeviceKind.PeopleCounter || d.Kind == DeviceKind.ElectricityMeter || d.Kind == DeviceKind.WaterMeter))
+            .ToListAsync(cancellationToken);
+        var rows = new List<object?[]>(devices.Count * TotalsHistoryDays);
+        for (var day = firstDay.AddDays(-TotalsHistoryDays); day < firstDay; day = day.AddDays(1))
+        {
+            // The site's day runs from its day start, local time.
+            var dayStart = new DateTimeOffset(day.ToDateTime(site.DayStart), TimeSpan.FromMinutes(site.UtcOffsetMinutes)).ToUniversalTime();
+            var trend = 1 - growth * (end - dayStart).TotalDays / 365;
+            double entries = 0, exits = 0, kwh = 0, water = 0;
+            for (var at = dayStart + Step; at <= dayStart + TimeSpan.FromDays(1); at += Step)
+            {
+                var (enter, leave) = ActivityPattern.Flow(profile, at, Step);
+                entries += enter;
+                exits += leave;
+                kwh += ActivityPattern.LoadKw(profile, at) * Step.TotalHours;
+                water += ActivityPattern.WaterPerHour(profile, at) * Step.TotalHours;
+            }
+
+            foreach (var device in devices)
+            {
+                var (increment, increment2) = device.Kind switch
+                {
+                    DeviceKind.PeopleCounter => (Math.Round(entries * trend), Math.Round(exits * trend)),
+                    DeviceKind.ElectricityMeter => (Math.Round(kwh * trend, 2), 0d),
+                    _ => (Math.Round(water * trend, 3), 0d),
+                };
+                rows.Add([device.Id, day, site.Id, site.CustomerId, (int)device.Kind, 96, increment, increment2, 0d, 0d, 0d, 0d, 0d, 0d,
+                    dayStart + Step, dayStart + TimeSpan.FromDays(1), site.OrganisationPath, site.AccountManagerId]);
+            }
+        }
+
+        var connection = db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await using var tx = await connection.BeginTransactionAsync(cancellationToken);
+            await BulkWriter.InsertAsync(connection, tx, "device_daily_totals", TotalColumns, rows, cancellationToken);
+            await tx.CommitAsync(cancellationToken);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
     }
 
     private static string Short(DeviceKind kind) => kind switch

@@ -42,6 +42,7 @@ public static class DemoSeeding
         var db = services.GetRequiredService<PostLoanDbContext>();
         if (await db.LoanPositions.MaxAsync(p => (DateOnly?)p.ClosedThrough, cancellationToken) is { } closed)
         {
+            await services.GetRequiredService<Monitoring.Statistics.DeviceIndicators>().RunAsync(closed, cancellationToken);
             await services.GetRequiredService<Warning.Rules.NightlyRuleRun>().RunAsync(closed, cancellationToken);
         }
     }

@@ -23,6 +23,10 @@ public static class MonitoringServices
         services.AddSingleton<DeviceOfflineCheck>();
         services.AddSingleton<AlarmStore>();
         services.AddScoped<DeviceService>();
+        services.AddScoped<Statistics.SiteStatisticsService>();
+        services.AddScoped<Statistics.SiteLive>();
+        services.AddScoped<Statistics.DeviceIndicators>();
+        services.AddScoped<Ledger.Close.ICloseStep, Statistics.DeviceIndicatorsCloseStep>();
         return services;
     }
 

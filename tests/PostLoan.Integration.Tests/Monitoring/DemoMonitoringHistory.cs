@@ -1,13 +1,15 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using PostLoan.Domain.Monitoring;
+using PostLoan.Domain.Monitoring.Statistics;
 using PostLoan.Infrastructure.Demo;
 using PostLoan.Infrastructure.Monitoring;
+using PostLoan.Infrastructure.Monitoring.Statistics;
 using PostLoan.Integration.Tests.Support;
 
 namespace PostLoan.Integration.Tests.Monitoring;
 
-/// <summary>The demo bank's monitoring history: four sites, 60 days of readings through the ingest writer, the scripted incidents.</summary>
+/// <summary>The demo bank's monitoring history: four sites, 60 days of readings through the ingest writer, 400 days of daily totals before them, the scripted incidents and their year-on-year effect.</summary>
 public sealed class DemoMonitoringHistory
 {
     [Fact]
@@ -34,10 +36,21 @@ public sealed class DemoMonitoringHistory
         // The second site stopped 20 days ago: its working-day power fell to the base load.
         var meter = await db.Devices.SingleAsync(d => d.SiteId == sites[1].Id && d.Kind == DeviceKind.ElectricityMeter);
         var days = await db.DeviceDailyTotals.Where(t => t.DeviceId == meter.Id).OrderBy(t => t.Day).ToListAsync();
-        Assert.Equal(61, days.Count);   // 60 days from a quarter hour: the first and last business days are partial
+        // 400 days of daily totals, then 60 days of readings from a quarter hour: the first and last business days are partial.
+        Assert.Equal(DemoMonitoringSeeder.TotalsHistoryDays + 61, days.Count);
+        Assert.Equal(sites[1].DayOf(now - TimeSpan.FromDays(60)).AddDays(-DemoMonitoringSeeder.TotalsHistoryDays), days[0].Day);
         var before = days.Where(t => t.Day.DayOfWeek == DayOfWeek.Wednesday && t.Day < new DateOnly(2026, 11, 1)).Average(t => t.Increment);
         var after = days.Where(t => t.Day.DayOfWeek == DayOfWeek.Wednesday && t.Day > new DateOnly(2026, 11, 4)).Average(t => t.Increment);
         Assert.True(after < before * 0.25, $"power after the stop {after:0} kWh vs {before:0} kWh");
+
+        // Against the same two weeks last year the stopped factory's power fell by far more than 40%; the first site grew.
+        var statistics = await app.AsSystemAsync(s => s.GetRequiredService<SiteStatisticsService>().DaysAsync(sites, new DateOnly(2025, 11, 1), new DateOnly(2026, 11, 22), new DateOnly(2026, 11, 1)));
+        var (from, to) = (new DateOnly(2026, 11, 8), new DateOnly(2026, 11, 21));
+        var stopped = SiteStatistics.Window(statistics[sites[1].Id], from, to)!;
+        Assert.True(stopped.ElectricityYoy < -60, $"stopped factory: {stopped.ElectricityKwh} kWh vs {stopped.LastYear?.ElectricityKwh} kWh");
+        Assert.True(stopped.EntriesYoy < -90, $"stopped factory entries: {stopped.Entries} vs {stopped.LastYear?.Entries}");
+        var growing = SiteStatistics.Window(statistics[sites[0].Id], from, to)!;
+        Assert.InRange(growing.ElectricityYoy!.Value, 2, 15);
 
         // The third site's counter was reset once; the history still counts people every working day.
         var counter = await db.Devices.SingleAsync(d => d.SiteId == sites[2].Id && d.Kind == DeviceKind.PeopleCounter);

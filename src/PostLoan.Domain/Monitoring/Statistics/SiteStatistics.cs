@@ -107,6 +107,34 @@ public static class SiteStatistics
         return result;
     }
 
+    /// <summary>
+    /// The measures of an arbitrary window [<paramref name="from"/>, <paramref name="to"/>] (30 days, month to date) with
+    /// the same window a year earlier; null when no day of the window has data. The key is <c>from..to</c>.
+    /// </summary>
+    public static PeriodStatistics? Window(IEnumerable<SiteDay> days, DateOnly from, DateOnly to)
+    {
+        var byDate = days.ToDictionary(d => d.Date);
+        var key = string.Create(CultureInfo.InvariantCulture, $"{from:yyyy-MM-dd}..{to:yyyy-MM-dd}");
+        var current = Measure(byDate, StatisticsPeriod.Day, from, to);
+        return current is null ? null : current with { Key = key, LastYear = Measure(byDate, StatisticsPeriod.Day, from.AddYears(-1), to.AddYears(-1)) };
+    }
+
+    /// <summary>
+    /// The days of several sites of one customer as one: counts, consumption, headcount and hours add up; a day is a working
+    /// day when any site worked; a measure stays null only when no site had it; the inventory index is the lowest (the worst).
+    /// </summary>
+    public static IReadOnlyList<SiteDay> Combine(IEnumerable<SiteDay> days) =>
+        days.GroupBy(d => d.Date).OrderBy(g => g.Key).Select(g => new SiteDay(
+            g.Key,
+            g.Any(d => d.WorkingDay),
+            Add(g.Select(d => d.Entries)),
+            Add(g.Select(d => d.PeakHeadcount)),
+            Add(g.Select(d => d.ElectricityKwh)),
+            Add(g.Select(d => d.WaterM3)),
+            g.Sum(d => d.OperatingHours.HasValue ? d.WorkingHours : 0),
+            Add(g.Select(d => d.OperatingHours)),
+            g.Where(d => d.InventoryChange.HasValue).Select(d => d.InventoryChange).DefaultIfEmpty(null).Min())).ToList();
+
     /// <summary>The first day of the period containing <paramref name="date"/>.</summary>
     public static DateOnly PeriodStart(DateOnly date, StatisticsPeriod period) => period switch
     {
@@ -166,6 +194,28 @@ public static class SiteStatistics
             businessHours == 0 ? null : Math.Round(operated.Sum(d => d.OperatingHours!.Value) / businessHours * 100, 1, MidpointRounding.AwayFromZero),
             days.LastOrDefault(d => d.InventoryChange.HasValue)?.InventoryChange,
             null);
+    }
+
+    private static int? Add(IEnumerable<int?> values)
+    {
+        int? sum = null;
+        foreach (var v in values)
+        {
+            sum = v is { } x ? (sum ?? 0) + x : sum;
+        }
+
+        return sum;
+    }
+
+    private static double? Add(IEnumerable<double?> values)
+    {
+        double? sum = null;
+        foreach (var v in values)
+        {
+            sum = v is { } x ? (sum ?? 0) + x : sum;
+        }
+
+        return sum;
     }
 
     private static long? Sum(List<SiteDay> days, Func<SiteDay, int?> value)

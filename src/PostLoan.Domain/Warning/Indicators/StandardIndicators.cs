@@ -50,6 +50,13 @@ public static class StandardIndicators
     public const string Water = "water_m3";
     public const string OperatingRate = "operating_rate";
     public const string InventoryChange = "inventory_change";
+    public const string Entries = "entries";
+    public const string ElectricityMonthToDate = "electricity_mtd";
+    public const string Electricity30Days = "electricity_30d";
+    public const string Electricity30DaysYoy = "electricity_30d_yoy";
+    public const string Entries30Days = "entries_30d";
+    public const string Headcount30DaysAverage = "headcount_30d_avg";
+    public const string OperatingRate30Days = "operating_rate_30d";
 
     // Derived.
     public const string RelatedPartySignals = "related_signals";
@@ -82,6 +89,13 @@ public static class StandardIndicators
         new(Water, "用水量", "Water", "m³", IndicatorSource.Device, IndicatorFrequency.Daily, IndicatorKind.Numeric),
         new(OperatingRate, "开工率", "Operating rate", "%", IndicatorSource.Device, IndicatorFrequency.Daily, IndicatorKind.Numeric),
         new(InventoryChange, "库存变化指数", "Inventory change index", "%", IndicatorSource.Device, IndicatorFrequency.Daily, IndicatorKind.Numeric),
+        new(Entries, "进场人次", "Entries", "人次", IndicatorSource.Device, IndicatorFrequency.Daily, IndicatorKind.Numeric),
+        new(ElectricityMonthToDate, "本月累计用电量", "Electricity month to date", "kWh", IndicatorSource.Device, IndicatorFrequency.Daily, IndicatorKind.Numeric),
+        new(Electricity30Days, "近30天用电量", "Electricity last 30 days", "kWh", IndicatorSource.Device, IndicatorFrequency.Daily, IndicatorKind.Numeric),
+        new(Electricity30DaysYoy, "近30天用电量同比", "Electricity last 30 days year on year", "%", IndicatorSource.Device, IndicatorFrequency.Daily, IndicatorKind.Numeric),
+        new(Entries30Days, "近30天进场人次", "Entries last 30 days", "人次", IndicatorSource.Device, IndicatorFrequency.Daily, IndicatorKind.Numeric),
+        new(Headcount30DaysAverage, "近30天平均在岗人数", "Average headcount last 30 days", "人", IndicatorSource.Device, IndicatorFrequency.Daily, IndicatorKind.Numeric),
+        new(OperatingRate30Days, "近30天开工率", "Operating rate last 30 days", "%", IndicatorSource.Device, IndicatorFrequency.Daily, IndicatorKind.Numeric),
         new(RelatedPartySignals, "关联方预警", "Related parties' signals", "次", IndicatorSource.Derived, IndicatorFrequency.Event, IndicatorKind.EventCount),
     ];
 }

@@ -45,6 +45,8 @@ public static class StarterRules
         new("MULTI_LENDING", "多头借贷（5家及以上）", "Multi-lending (5 or more lenders)", RuleCategory.External, SignalSeverity.Yellow, $"now({MultiLending}) >= 5"),
         new("POWER_DROP", "用电量同比下降40%以上", "Electricity down 40%+ year on year", RuleCategory.Operations, SignalSeverity.Orange, $"change_yoy({Electricity}) <= -0.4"),
         new("LOW_OPERATING", "开工率低于30%", "Operating rate below 30%", RuleCategory.Operations, SignalSeverity.Orange, $"now({OperatingRate}) < 30"),
+        new("POWER_30D_YOY", "近30天用电量同比下降40%以上", "Electricity of the last 30 days down 40%+ year on year", RuleCategory.Operations, SignalSeverity.Orange,
+            $"now({Electricity30DaysYoy}) <= -40"),
         new("INVENTORY_DROP", "库存变化指数低于-50", "Inventory change index below −50", RuleCategory.Operations, SignalSeverity.Yellow, $"now({InventoryChange}) < -50"),
     ];
 }

@@ -32,6 +32,9 @@ public static class CloseStepOrder
     /// <summary>Indicators derived from the ledger (DPD, days since last payment, …) for the warning rules.</summary>
     public const int LedgerIndicators = 300;
 
+    /// <summary>Indicators from the monitoring devices (electricity, headcount, operating rate), before the rules read them.</summary>
+    public const int DeviceIndicators = 350;
+
     /// <summary>Warning rules over the whole book.</summary>
     public const int WarningRules = 400;
 

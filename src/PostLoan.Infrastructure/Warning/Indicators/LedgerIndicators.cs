@@ -42,13 +42,6 @@ public sealed class LedgerIndicators(PostLoanDbContext db, TimeProvider clock, I
     /// <summary>Above this many customers without a stored value, their last payments are read in one grouped pass.</summary>
     private const int LookupOneByOne = 500;
 
-    private static readonly BulkColumn[] Columns =
-    [
-        new("IndicatorId", typeof(int)), new("CustomerId", typeof(int)), new("LoanId", typeof(long?)), new("Date", typeof(DateOnly)), new("Value", typeof(double)),
-        new("Reference", typeof(string)), new("RecordedBy", typeof(string)), new("RecordedAt", typeof(DateTimeOffset)), new("OrganisationPath", typeof(string)),
-        new("AccountManagerId", typeof(string)),
-    ];
-
     /// <summary>Payments that count as a payment by the customer.</summary>
     private static readonly string PaymentKinds = string.Join(", ", new[] { LoanTransactionKind.Repayment, LoanTransactionKind.Payoff, LoanTransactionKind.PartPrepayment }.Select(k => ((int)k).ToString(CultureInfo.InvariantCulture)));
 
@@ -167,7 +160,7 @@ public sealed class LedgerIndicators(PostLoanDbContext db, TimeProvider clock, I
                 (row[8], row[9]) = scope[(int)row[1]!];
             }
 
-            await BulkWriter.InsertAsync(connection, tx, "indicator_values", Columns, rows, cancellationToken);
+            await BulkWriter.InsertAsync(connection, tx, "indicator_values", IndicatorRows.Columns, rows, cancellationToken);
             await tx.CommitAsync(cancellationToken);
             logger.LogInformation("Ledger indicators of {Date}: {Customers} customers, {Rows} values written, {Ms} ms", Text(date), current.Count, rows.Count, watch.ElapsedMilliseconds);
             return new LedgerIndicatorSummary(date, current.Count, rows.Count, watch.Elapsed);
@@ -185,18 +178,8 @@ public sealed class LedgerIndicators(PostLoanDbContext db, TimeProvider clock, I
         await DeleteAsync(connection, tx, date, ids.Values, cancellationToken);
     }
 
-    private static async Task DeleteAsync(DbConnection connection, DbTransaction tx, DateOnly date, IEnumerable<int> indicatorIds, CancellationToken cancellationToken)
-    {
-        var list = string.Join(", ", indicatorIds.Select(i => i.ToString(CultureInfo.InvariantCulture)));
-        if (list.Length == 0)
-        {
-            return;
-        }
-
-        await using var delete = BulkWriter.Command(connection, tx,
-            $"DELETE FROM indicator_values WHERE \"Date\" = @d AND \"IndicatorId\" IN ({list}) AND \"Reference\" = @r", "d", date, "r", Reference);
-        await delete.ExecuteNonQueryAsync(cancellationToken);
-    }
+    private static Task DeleteAsync(DbConnection connection, DbTransaction tx, DateOnly date, IEnumerable<int> indicatorIds, CancellationToken cancellationToken) =>
+        IndicatorRows.DeleteAsync(connection, tx, date, indicatorIds, Reference, cancellationToken);
 
     private static async Task<Dictionary<string, int>> IdsAsync(DbConnection connection, DbTransaction tx, CancellationToken cancellationToken)
     {

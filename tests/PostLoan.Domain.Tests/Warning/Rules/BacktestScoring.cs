@@ -56,6 +56,6 @@ public sealed class BacktestScoring
         var catalogue = new IndicatorCatalogue(PostLoan.Domain.Warning.Indicators.StandardIndicators.All.Select(i => KeyValuePair.Create(i.Code, i.Kind)));
 
         Assert.All(StarterRules.All, rule => Assert.True(RuleChecker.Check(rule.Expression, catalogue).IsValid, rule.Expression));
-        Assert.Equal(17, StarterRules.All.Select(r => r.Code).Distinct().Count());
+        Assert.Equal(18, StarterRules.All.Select(r => r.Code).Distinct().Count());
     }
 }

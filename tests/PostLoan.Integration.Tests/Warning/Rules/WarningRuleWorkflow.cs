@@ -63,8 +63,8 @@ public abstract class WarningRuleWorkflow : IAsyncLifetime
         await _app.AsSystemAsync(async s => { await s.GetRequiredService<DatabaseMigrator>().MigrateAsync(); return 0; });
 
         await using var db = _app.SystemDb();
-        Assert.Equal(17, await db.WarningRules.CountAsync(r => r.Starter));
-        Assert.Equal(17, await db.WarningRuleVersions.CountAsync(v => v.State == RuleVersionState.Published && v.Number == 1));
+        Assert.Equal(18, await db.WarningRules.CountAsync(r => r.Starter));
+        Assert.Equal(18, await db.WarningRuleVersions.CountAsync(v => v.State == RuleVersionState.Published && v.Number == 1));
         var catalogue = RuleCatalogue.From([]);
         foreach (var version in await db.WarningRuleVersions.ToListAsync())
         {
@@ -238,7 +238,7 @@ public abstract class WarningRuleWorkflow : IAsyncLifetime
         var response = await manager.PostAsync($"/api/warning/customers/{_beijingCustomer}/evaluate", null);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var evaluation = (await response.Content.ReadFromJsonAsync<CustomerEvaluation>())!;
-        Assert.Equal(17, evaluation.Rules.Count);
+        Assert.Equal(18, evaluation.Rules.Count);
         Assert.Equal(["LITIGATION"], evaluation.Rules.Where(r => r.Truth == RuleTruth.True).Select(r => r.RuleCode));
         Assert.Equal(RuleTruth.Unknown, evaluation.Rules.Single(r => r.RuleCode == "DPD30").Truth);
         Assert.Equal(RuleTruth.False, evaluation.Rules.Single(r => r.RuleCode == "ENFORCEMENT").Truth);
