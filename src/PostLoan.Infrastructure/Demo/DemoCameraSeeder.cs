@@ -13,12 +13,14 @@ namespace PostLoan.Infrastructure.Demo;
 /// <summary>
 /// Sets up the demo bank's warehouse cameras (质押物监控): each gets a synthetic warehouse as its approved base image,
 /// the eight goods bays and two control regions (立柱标牌, 地面标线) with distance weights, and five snapshots of the last
-/// hour through the snapshot store, compared by the real worker. The third site's goods leave (two bays emptied in the
+/// hour through the snapshot store, which the comparison worker compares as it compares any stored snapshot (at the
+/// start of <c>serve</c>, so seeding stays quick). The third site's goods leave (two bays emptied in the
 /// last three snapshots: a GoodsChange alarm), the others see lighting changes and a person walking through (quiet), and
 /// the fourth camera is knocked in its last snapshot (inconclusive). Deterministic and run once.
 /// </summary>
-public sealed class DemoCameraSeeder(PostLoanDbContext db, CameraPolicyService policies, SnapshotStore snapshots, DeviceDirectory directory, CameraComparisonWorker worker, TimeProvider clock)
+public sealed class DemoCameraSeeder(PostLoanDbContext db, CameraPolicyService policies, SnapshotStore snapshots, DeviceDirectory directory, TimeProvider clock)
 {
+    /// <summary>Sets up the cameras; returns the number of snapshots stored (0 when done before).</summary>
     public async Task<int> SeedAsync(CancellationToken cancellationToken = default)
     {
         if (await db.CameraPolicies.IgnoreQueryFilters().AnyAsync(cancellationToken))
@@ -28,6 +30,7 @@ public sealed class DemoCameraSeeder(PostLoanDbContext db, CameraPolicyService p
 
         var cameras = await db.Devices.IgnoreQueryFilters().Where(d => d.Kind == DeviceKind.WarehouseCamera && d.Code.StartsWith("DEMO"))
             .OrderBy(d => d.Code).Select(d => new { d.Id, d.Code }).ToListAsync(cancellationToken);
+        var stored = 0;
         var end = DateTimeOffset.FromUnixTimeSeconds(clock.GetUtcNow().ToUnixTimeSeconds() / 600 * 600);
         for (var k = 0; k < cameras.Count; k++)
         {
@@ -39,14 +42,17 @@ public sealed class DemoCameraSeeder(PostLoanDbContext db, CameraPolicyService p
 
             var device = (await directory.FindAsync(cameras[k].Code, cancellationToken))!;
             var shots = Shots(k);
+            var images = new byte[shots.Length][];
+            Parallel.For(0, shots.Length, i => images[i] = scene.Render(shots[i]));
             for (var i = 0; i < shots.Length; i++)
             {
                 var takenAt = end - TimeSpan.FromMinutes(10 * (shots.Length - i));
-                Check((await snapshots.SaveAsync(device, scene.Render(shots[i]), takenAt, cancellationToken)).Error);
+                Check((await snapshots.SaveAsync(device, images[i], takenAt, cancellationToken)).Error);
+                stored++;
             }
         }
 
-        return await worker.RunOnceAsync(cancellationToken);
+        return stored;
     }
 
     /// <summary>The last hour of a camera: the third site's goods leave; the fourth camera is knocked at the end.</summary>

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using PostLoan.Domain.Monitoring.Alarms;
 using PostLoan.Domain.Monitoring.Images;
 using PostLoan.Infrastructure.Demo;
+using PostLoan.Infrastructure.Monitoring.Cameras;
 using PostLoan.Integration.Tests.Support;
 
 namespace PostLoan.Integration.Tests.Monitoring.Cameras;
@@ -18,6 +19,7 @@ public sealed class DemoCameras
         await app.AsSystemAsync(s => ActivatorUtilities.CreateInstance<DemoMonitoringSeeder>(s).SeedAsync());
         Assert.Equal(4 * 5, await app.AsSystemAsync(s => ActivatorUtilities.CreateInstance<DemoCameraSeeder>(s).SeedAsync()));
         Assert.Equal(0, await app.AsSystemAsync(s => ActivatorUtilities.CreateInstance<DemoCameraSeeder>(s).SeedAsync()));
+        Assert.Equal(4 * 5, await app.Services.GetRequiredService<CameraComparisonWorker>().RunOnceAsync());
 
         await using var db = app.SystemDb();
         var policies = await db.CameraPolicies.OrderBy(p => p.DeviceId).ToListAsync();
