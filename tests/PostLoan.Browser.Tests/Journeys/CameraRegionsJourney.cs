@@ -36,10 +36,10 @@ public sealed class CameraRegionsJourney(BrowserFixture fixture)
         await page.Mouse.UpAsync();
 
         await Expect(overlay.Locator("[data-testid=camera-region]")).ToHaveCountAsync(11);
-        var name = page.Locator("[data-testid=camera-region-name] input");
+        var name = Input(page, "camera-region-name");
         await Expect(name).ToHaveValueAsync("货物区11");
         await name.FillAsync("后墙标识");
-        await page.Locator("[data-testid=camera-region-control] input").CheckAsync(new() { Force = true });
+        await Input(page, "camera-region-control").CheckAsync(new() { Force = true });
         await page.Locator("[data-testid=camera-save]").ClickAsync();
         await Expect(page.Locator(".mud-snackbar")).ToContainTextAsync("已保存");
         await BrowserFixture.CaptureAsync(page, "camera-regions");
@@ -51,5 +51,9 @@ public sealed class CameraRegionsJourney(BrowserFixture fixture)
         var width = double.Parse((await saved.GetAttributeAsync("width"))!, System.Globalization.CultureInfo.InvariantCulture);
         Assert.InRange(x, 295, 305);
         Assert.InRange(width, 390, 410);
+        await Expect(page.Locator("[data-testid=camera-region][data-name='后墙标识'] rect")).ToHaveAttributeAsync("stroke", "#1e88e5");   // a control region
     }
+
+    /// <summary>MudBlazor puts the test id on the input itself or on its wrapper.</summary>
+    private static ILocator Input(IPage page, string testId) => page.Locator($"input[data-testid={testId}], [data-testid={testId}] input").First;
 }
