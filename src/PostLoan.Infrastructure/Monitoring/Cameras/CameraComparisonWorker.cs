@@ -82,7 +82,7 @@ public sealed class CameraComparisonWorker(DatabaseOptions database, MonitoringO
             }
             catch (Exception ex)
             {
-                logger.LogError(ex, "camera comparison round failed; retrying");
+                logger.LogWarning(ex, "camera comparison round failed; retrying in 5 s");
                 await Task.Delay(TimeSpan.FromSeconds(5), stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }
