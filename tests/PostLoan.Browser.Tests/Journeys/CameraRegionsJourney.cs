@@ -52,6 +52,14 @@ public sealed class CameraRegionsJourney(BrowserFixture fixture)
         Assert.InRange(x, 295, 305);
         Assert.InRange(width, 390, 410);
         await Expect(page.Locator("[data-testid=camera-region][data-name='后墙标识'] rect")).ToHaveAttributeAsync("stroke", "#1e88e5");   // a control region
+
+        // On a phone the base image fills the width and the regions lie on it; the editor follows below.
+        await page.SetViewportSizeAsync(390, 844);
+        await page.ReloadAsync();
+        await Expect(overlay.Locator("[data-testid=camera-region]")).ToHaveCountAsync(11, new() { Timeout = 30_000 });
+        var phone = (await overlay.BoundingBoxAsync())!;
+        Assert.InRange(phone.Width, 300, 390);
+        Assert.Equal(phone.Width * 1080 / 1920, phone.Height, 1.0);
     }
 
     /// <summary>MudBlazor puts the test id on the input itself or on its wrapper.</summary>
