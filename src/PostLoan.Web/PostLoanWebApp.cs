@@ -152,6 +152,7 @@ public static class PostLoanWebApp
         Features.Warning.Indicators.IndicatorApi.MapIndicatorApi(api);
         api.MapMonitoringApi();
         api.MapSiteStatisticsApi();
+        api.MapCameraApi();
         PostLoan.Web.Features.Warning.Rules.WarningRulesApi.MapWarningRulesApi(api);
         app.MapWarningSignals(api);
         PostLoan.Web.Features.Warning.Relations.RelationsApi.MapRelationsApi(api);

@@ -26,6 +26,7 @@ public static class DemoSeeding
         await ActivatorUtilities.CreateInstance<DemoRiskSeeder>(services).SeedAsync(cancellationToken);
         await ActivatorUtilities.CreateInstance<DemoIndicatorSeeder>(services).SeedAsync(cancellationToken);
         await ActivatorUtilities.CreateInstance<DemoMonitoringSeeder>(services).SeedAsync(cancellationToken);
+        await ActivatorUtilities.CreateInstance<DemoCameraSeeder>(services).SeedAsync(cancellationToken);
         await ActivatorUtilities.CreateInstance<DemoRelationSeeder>(services).SeedAsync(cancellationToken);
         await ActivatorUtilities.CreateInstance<DemoSignalSeeder>(services).SeedAsync(cancellationToken);
         await EvaluateRulesAsync(services, cancellationToken);

@@ -10,7 +10,8 @@ namespace PostLoan.Infrastructure.Monitoring;
 /// (<c>Mqtt:Enabled</c>, <c>Mqtt:Port</c> 1883, <c>Mqtt:BindAddress</c>), an external broker (<c>External:Host</c>,
 /// <c>Port</c>, <c>UserName</c>, <c>Password</c>, <c>ClientId</c>), the ingest queue (<c>Ingest:QueueCapacity</c> messages,
 /// <c>Ingest:MaxBatchReadings</c>), the reading limits (<c>Ingest:ClockSkewSeconds</c>, <c>Ingest:MaxAgeDays</c>), where
-/// snapshots are kept (<c>SnapshotsPath</c>) and the offline check (<c>OfflineCheck:Enabled</c>, <c>OfflineCheck:Cron</c>).
+/// snapshots are kept (<c>SnapshotsPath</c>) the offline check (<c>OfflineCheck:Enabled</c>, <c>OfflineCheck:Cron</c>) and the camera comparison
+/// (<c>Cameras:Compare</c>, <c>Cameras:PollSeconds</c>).
 /// </summary>
 public sealed record MonitoringOptions
 {
@@ -45,6 +46,12 @@ public sealed record MonitoringOptions
     /// <summary>Every minute by default.</summary>
     public string OfflineCheckCron { get; init; } = "0 * * * * ?";
 
+    /// <summary>Whether the host compares arriving camera snapshots with their base images (<c>Cameras:Compare</c>).</summary>
+    public bool CompareSnapshots { get; init; } = true;
+
+    /// <summary>How often the camera comparison looks for snapshots without a signal (<c>Cameras:PollSeconds</c>).</summary>
+    public TimeSpan ComparePollInterval { get; init; } = TimeSpan.FromSeconds(30);
+
     public static MonitoringOptions FromConfiguration(IConfiguration configuration)
     {
         var section = configuration.GetSection("Monitoring");
@@ -70,6 +77,8 @@ public sealed record MonitoringOptions
             SnapshotsPath = section["SnapshotsPath"] ?? defaults.SnapshotsPath,
             OfflineCheck = section.GetValue("OfflineCheck:Enabled", defaults.OfflineCheck),
             OfflineCheckCron = section["OfflineCheck:Cron"] ?? defaults.OfflineCheckCron,
+            CompareSnapshots = section.GetValue("Cameras:Compare", defaults.CompareSnapshots),
+            ComparePollInterval = TimeSpan.FromSeconds(section.GetValue("Cameras:PollSeconds", defaults.ComparePollInterval.TotalSeconds)),
         };
     }
 

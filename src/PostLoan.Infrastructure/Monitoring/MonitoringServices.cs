@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using PostLoan.Infrastructure.Monitoring.Alarms;
+using PostLoan.Infrastructure.Monitoring.Cameras;
 using PostLoan.Infrastructure.Monitoring.Ingest;
 using PostLoan.Infrastructure.Monitoring.Mqtt;
 using Quartz;
@@ -22,6 +23,10 @@ public static class MonitoringServices
         services.AddSingleton<IngestGateway>();
         services.AddSingleton<DeviceOfflineCheck>();
         services.AddSingleton<AlarmStore>();
+        services.AddSingleton<SnapshotSignal>();
+        services.AddSingleton<CameraFiles>();
+        services.AddSingleton<CameraComparisonWorker>();
+        services.AddScoped<CameraPolicyService>();
         services.AddScoped<DeviceService>();
         services.AddScoped<Statistics.SiteStatisticsService>();
         services.AddScoped<Statistics.SiteLive>();
@@ -48,6 +53,11 @@ public static class MonitoringServices
         {
             services.AddSingleton<ExternalBrokerClient>();
             services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<ExternalBrokerClient>());
+        }
+
+        if (options.CompareSnapshots)
+        {
+            services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<CameraComparisonWorker>());
         }
 
         if (options.OfflineCheck)

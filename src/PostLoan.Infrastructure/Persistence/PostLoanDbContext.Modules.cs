@@ -28,4 +28,7 @@ public abstract partial class PostLoanDbContext
 
     /// <summary>Reminders and notices to borrowers and guarantors (还款提醒).</summary>
     partial void ConfigureReminders(ModelBuilder builder);
+
+    /// <summary>Warehouse cameras: policies, base images, snapshot comparisons.</summary>
+    partial void ConfigureCameras(ModelBuilder builder);
 }

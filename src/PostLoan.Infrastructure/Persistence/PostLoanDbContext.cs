@@ -186,6 +186,7 @@ public abstract partial class PostLoanDbContext : IdentityDbContext<ApplicationU
         ConfigureSignalWorkflow(builder);
         ConfigureRelations(builder);
         ConfigureMonitoring(builder);
+        ConfigureCameras(builder);
         ConfigureCreditLines(builder);
         ConfigureReminders(builder);
 

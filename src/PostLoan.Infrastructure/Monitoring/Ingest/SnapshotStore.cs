@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using PostLoan.Domain.Common;
 using PostLoan.Domain.Monitoring;
 using PostLoan.Infrastructure.Identity;
+using PostLoan.Infrastructure.Monitoring.Cameras;
 using PostLoan.Infrastructure.Persistence;
 
 namespace PostLoan.Infrastructure.Monitoring.Ingest;
@@ -15,9 +16,10 @@ public readonly record struct StoredSnapshot(long Id, bool Duplicate, string Pat
 /// <summary>
 /// Keeps camera snapshots (现图): the JPEG is checked (markers and frame size), written under
 /// <c>{root}/{site}/{device}/yyyy/MM/dd/</c> (site's local date) through a temporary file, then recorded in
-/// <c>device_snapshots</c> with its size, time and SHA-256; the same image sent again is the same snapshot.
+/// <c>device_snapshots</c> with its size, time and SHA-256; the same image sent again is the same snapshot. A new
+/// snapshot signals the camera comparison (<see cref="CameraComparisonWorker"/>).
 /// </summary>
-public sealed class SnapshotStore(DatabaseOptions database, MonitoringOptions options, TimeProvider clock)
+public sealed class SnapshotStore(DatabaseOptions database, MonitoringOptions options, TimeProvider clock, SnapshotSignal signal)
 {
     /// <summary>Largest snapshot accepted.</summary>
     public const int MaxBytes = 10 * 1024 * 1024;
@@ -87,6 +89,7 @@ public sealed class SnapshotStore(DatabaseOptions database, MonitoringOptions op
         }
 
         await tx.CommitAsync(cancellationToken);
+        signal.Notify();
         return new StoredSnapshot(id, false, relative);
     }
 

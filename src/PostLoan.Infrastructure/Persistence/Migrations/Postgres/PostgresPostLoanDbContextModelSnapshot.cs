@@ -1988,6 +1988,238 @@ namespace PostLoan.Infrastructure.Persistence.Migrations.Postgres
                     b.ToTable("device_snapshots", (string)null);
                 });
 
+            modelBuilder.Entity("PostLoan.Domain.Monitoring.Images.CameraBaseImage", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("AccountManagerId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset>("ApprovedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ApprovedBy")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int>("CustomerId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("DeviceId")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("FollowsSnapshotId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Height")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("OrganisationPath")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Path")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int>("SiteId")
+                        .HasColumnType("integer");
+
+                    b.Property<long?>("SnapshotId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Width")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DeviceId", "ApprovedAt");
+
+                    b.ToTable("camera_base_images", (string)null);
+                });
+
+            modelBuilder.Entity("PostLoan.Domain.Monitoring.Images.CameraComparison", b =>
+                {
+                    b.Property<long>("SnapshotId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("AccountManagerId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long?>("AlarmId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("BaseImageId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset>("ComparedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("ConsecutiveChanged")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("ConsecutiveInconclusive")
+                        .HasColumnType("integer");
+
+                    b.Property<double>("ControlChange")
+                        .HasColumnType("double precision");
+
+                    b.Property<int>("CustomerId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("DeviceId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("EvidenceBasePath")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<string>("EvidenceCurrentPath")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<string>("OrganisationPath")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int>("PolicyVersion")
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("RaisesAlarm")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Regions")
+                        .IsRequired()
+                        .HasMaxLength(12000)
+                        .HasColumnType("character varying(12000)");
+
+                    b.Property<double>("ShiftX")
+                        .HasColumnType("double precision");
+
+                    b.Property<double>("ShiftY")
+                        .HasColumnType("double precision");
+
+                    b.Property<int>("SiteId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("TakenAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("Verdict")
+                        .HasColumnType("integer");
+
+                    b.Property<double>("WeightedChange")
+                        .HasColumnType("double precision");
+
+                    b.HasKey("SnapshotId");
+
+                    b.HasIndex("BaseImageId");
+
+                    b.HasIndex("DeviceId", "SnapshotId");
+
+                    b.HasIndex("RaisesAlarm", "AlarmId");
+
+                    b.ToTable("camera_comparisons", (string)null);
+                });
+
+            modelBuilder.Entity("PostLoan.Domain.Monitoring.Images.CameraPolicy", b =>
+                {
+                    b.Property<int>("DeviceId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("AccountManagerId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long?>("BaseImageId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("ConsecutiveChanged")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("ConsecutiveInconclusive")
+                        .HasColumnType("integer");
+
+                    b.Property<double>("ControlChangeThreshold")
+                        .HasColumnType("double precision");
+
+                    b.Property<int>("CustomerId")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("LastSnapshotId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("MaxAlignmentShift")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("OrganisationPath")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int>("PersistenceCount")
+                        .HasColumnType("integer");
+
+                    b.Property<double>("RegionChangeThreshold")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("Regions")
+                        .IsRequired()
+                        .HasMaxLength(8000)
+                        .HasColumnType("character varying(8000)");
+
+                    b.Property<int>("Severity")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("SiteId")
+                        .HasColumnType("integer");
+
+                    b.Property<double>("StructureWeight")
+                        .HasColumnType("double precision");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.Property<double>("WeightedChangeThreshold")
+                        .HasColumnType("double precision");
+
+                    b.HasKey("DeviceId");
+
+                    b.HasIndex("BaseImageId");
+
+                    b.HasIndex("SiteId");
+
+                    b.ToTable("camera_policies", (string)null);
+                });
+
             modelBuilder.Entity("PostLoan.Domain.Monitoring.MonitoringSite", b =>
                 {
                     b.Property<int>("Id")
@@ -3946,6 +4178,44 @@ namespace PostLoan.Infrastructure.Persistence.Migrations.Postgres
 
             modelBuilder.Entity("PostLoan.Domain.Monitoring.DeviceSnapshot", b =>
                 {
+                    b.HasOne("PostLoan.Domain.Monitoring.Device", null)
+                        .WithMany()
+                        .HasForeignKey("DeviceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("PostLoan.Domain.Monitoring.Images.CameraBaseImage", b =>
+                {
+                    b.HasOne("PostLoan.Domain.Monitoring.Device", null)
+                        .WithMany()
+                        .HasForeignKey("DeviceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("PostLoan.Domain.Monitoring.Images.CameraComparison", b =>
+                {
+                    b.HasOne("PostLoan.Domain.Monitoring.Images.CameraBaseImage", null)
+                        .WithMany()
+                        .HasForeignKey("BaseImageId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("PostLoan.Domain.Monitoring.DeviceSnapshot", null)
+                        .WithOne()
+                        .HasForeignKey("PostLoan.Domain.Monitoring.Images.CameraComparison", "SnapshotId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("PostLoan.Domain.Monitoring.Images.CameraPolicy", b =>
+                {
+                    b.HasOne("PostLoan.Domain.Monitoring.Images.CameraBaseImage", null)
+                        .WithMany()
+                        .HasForeignKey("BaseImageId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("PostLoan.Domain.Monitoring.Device", null)
                         .WithMany()
                         .HasForeignKey("DeviceId")

@@ -1935,6 +1935,236 @@ namespace PostLoan.Infrastructure.Persistence.Migrations.Sqlite
                     b.ToTable("device_snapshots", (string)null);
                 });
 
+            modelBuilder.Entity("PostLoan.Domain.Monitoring.Images.CameraBaseImage", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AccountManagerId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ApprovedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ApprovedBy")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("CustomerId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("DeviceId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("FollowsSnapshotId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Height")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("OrganisationPath")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Path")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("SiteId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("SnapshotId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Width")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DeviceId", "ApprovedAt");
+
+                    b.ToTable("camera_base_images", (string)null);
+                });
+
+            modelBuilder.Entity("PostLoan.Domain.Monitoring.Images.CameraComparison", b =>
+                {
+                    b.Property<long>("SnapshotId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AccountManagerId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("AlarmId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("BaseImageId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ComparedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ConsecutiveChanged")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ConsecutiveInconclusive")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("ControlChange")
+                        .HasColumnType("REAL");
+
+                    b.Property<int>("CustomerId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("DeviceId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("EvidenceBasePath")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EvidenceCurrentPath")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OrganisationPath")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("PolicyVersion")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("RaisesAlarm")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Regions")
+                        .IsRequired()
+                        .HasMaxLength(12000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double>("ShiftX")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("ShiftY")
+                        .HasColumnType("REAL");
+
+                    b.Property<int>("SiteId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("TakenAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("Verdict")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("WeightedChange")
+                        .HasColumnType("REAL");
+
+                    b.HasKey("SnapshotId");
+
+                    b.HasIndex("BaseImageId");
+
+                    b.HasIndex("DeviceId", "SnapshotId");
+
+                    b.HasIndex("RaisesAlarm", "AlarmId");
+
+                    b.ToTable("camera_comparisons", (string)null);
+                });
+
+            modelBuilder.Entity("PostLoan.Domain.Monitoring.Images.CameraPolicy", b =>
+                {
+                    b.Property<int>("DeviceId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AccountManagerId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("BaseImageId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ConsecutiveChanged")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ConsecutiveInconclusive")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("ControlChangeThreshold")
+                        .HasColumnType("REAL");
+
+                    b.Property<int>("CustomerId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LastSnapshotId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("MaxAlignmentShift")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("OrganisationPath")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("PersistenceCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("RegionChangeThreshold")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("Regions")
+                        .IsRequired()
+                        .HasMaxLength(8000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Severity")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("SiteId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("StructureWeight")
+                        .HasColumnType("REAL");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("WeightedChangeThreshold")
+                        .HasColumnType("REAL");
+
+                    b.HasKey("DeviceId");
+
+                    b.HasIndex("BaseImageId");
+
+                    b.HasIndex("SiteId");
+
+                    b.ToTable("camera_policies", (string)null);
+                });
+
             modelBuilder.Entity("PostLoan.Domain.Monitoring.MonitoringSite", b =>
                 {
                     b.Property<int>("Id")
@@ -3849,6 +4079,44 @@ namespace PostLoan.Infrastructure.Persistence.Migrations.Sqlite
 
             modelBuilder.Entity("PostLoan.Domain.Monitoring.DeviceSnapshot", b =>
                 {
+                    b.HasOne("PostLoan.Domain.Monitoring.Device", null)
+                        .WithMany()
+                        .HasForeignKey("DeviceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("PostLoan.Domain.Monitoring.Images.CameraBaseImage", b =>
+                {
+                    b.HasOne("PostLoan.Domain.Monitoring.Device", null)
+                        .WithMany()
+                        .HasForeignKey("DeviceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("PostLoan.Domain.Monitoring.Images.CameraComparison", b =>
+                {
+                    b.HasOne("PostLoan.Domain.Monitoring.Images.CameraBaseImage", null)
+                        .WithMany()
+                        .HasForeignKey("BaseImageId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("PostLoan.Domain.Monitoring.DeviceSnapshot", null)
+                        .WithOne()
+                        .HasForeignKey("PostLoan.Domain.Monitoring.Images.CameraComparison", "SnapshotId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("PostLoan.Domain.Monitoring.Images.CameraPolicy", b =>
+                {
+                    b.HasOne("PostLoan.Domain.Monitoring.Images.CameraBaseImage", null)
+                        .WithMany()
+                        .HasForeignKey("BaseImageId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("PostLoan.Domain.Monitoring.Device", null)
                         .WithMany()
                         .HasForeignKey("DeviceId")

@@ -1,0 +1,175 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace PostLoan.Infrastructure.Persistence.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class Cameras : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "camera_base_images",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    DeviceId = table.Column<int>(type: "INTEGER", nullable: false),
+                    SiteId = table.Column<int>(type: "INTEGER", nullable: false),
+                    CustomerId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Path = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
+                    Width = table.Column<int>(type: "INTEGER", nullable: false),
+                    Height = table.Column<int>(type: "INTEGER", nullable: false),
+                    Sha256 = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    SnapshotId = table.Column<long>(type: "INTEGER", nullable: true),
+                    ApprovedBy = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    ApprovedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    FollowsSnapshotId = table.Column<long>(type: "INTEGER", nullable: false),
+                    OrganisationPath = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    AccountManagerId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_camera_base_images", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_camera_base_images_devices_DeviceId",
+                        column: x => x.DeviceId,
+                        principalTable: "devices",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "camera_comparisons",
+                columns: table => new
+                {
+                    SnapshotId = table.Column<long>(type: "INTEGER", nullable: false),
+                    DeviceId = table.Column<int>(type: "INTEGER", nullable: false),
+                    SiteId = table.Column<int>(type: "INTEGER", nullable: false),
+                    CustomerId = table.Column<int>(type: "INTEGER", nullable: false),
+                    BaseImageId = table.Column<long>(type: "INTEGER", nullable: false),
+                    PolicyVersion = table.Column<int>(type: "INTEGER", nullable: false),
+                    TakenAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ComparedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    Verdict = table.Column<int>(type: "INTEGER", nullable: true),
+                    WeightedChange = table.Column<double>(type: "REAL", nullable: false),
+                    ControlChange = table.Column<double>(type: "REAL", nullable: false),
+                    ShiftX = table.Column<double>(type: "REAL", nullable: false),
+                    ShiftY = table.Column<double>(type: "REAL", nullable: false),
+                    Regions = table.Column<string>(type: "TEXT", maxLength: 12000, nullable: false),
+                    ConsecutiveChanged = table.Column<int>(type: "INTEGER", nullable: false),
+                    ConsecutiveInconclusive = table.Column<int>(type: "INTEGER", nullable: false),
+                    RaisesAlarm = table.Column<bool>(type: "INTEGER", nullable: false),
+                    AlarmId = table.Column<long>(type: "INTEGER", nullable: true),
+                    EvidenceBasePath = table.Column<string>(type: "TEXT", maxLength: 300, nullable: true),
+                    EvidenceCurrentPath = table.Column<string>(type: "TEXT", maxLength: 300, nullable: true),
+                    Note = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    OrganisationPath = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    AccountManagerId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_camera_comparisons", x => x.SnapshotId);
+                    table.ForeignKey(
+                        name: "FK_camera_comparisons_camera_base_images_BaseImageId",
+                        column: x => x.BaseImageId,
+                        principalTable: "camera_base_images",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_camera_comparisons_device_snapshots_SnapshotId",
+                        column: x => x.SnapshotId,
+                        principalTable: "device_snapshots",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "camera_policies",
+                columns: table => new
+                {
+                    DeviceId = table.Column<int>(type: "INTEGER", nullable: false),
+                    SiteId = table.Column<int>(type: "INTEGER", nullable: false),
+                    CustomerId = table.Column<int>(type: "INTEGER", nullable: false),
+                    BaseImageId = table.Column<long>(type: "INTEGER", nullable: true),
+                    Regions = table.Column<string>(type: "TEXT", maxLength: 8000, nullable: false),
+                    RegionChangeThreshold = table.Column<double>(type: "REAL", nullable: false),
+                    WeightedChangeThreshold = table.Column<double>(type: "REAL", nullable: false),
+                    ControlChangeThreshold = table.Column<double>(type: "REAL", nullable: false),
+                    PersistenceCount = table.Column<int>(type: "INTEGER", nullable: false),
+                    MaxAlignmentShift = table.Column<int>(type: "INTEGER", nullable: false),
+                    StructureWeight = table.Column<double>(type: "REAL", nullable: false),
+                    Severity = table.Column<int>(type: "INTEGER", nullable: false),
+                    LastSnapshotId = table.Column<long>(type: "INTEGER", nullable: false),
+                    ConsecutiveChanged = table.Column<int>(type: "INTEGER", nullable: false),
+                    ConsecutiveInconclusive = table.Column<int>(type: "INTEGER", nullable: false),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false),
+                    UpdatedBy = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    OrganisationPath = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    AccountManagerId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_camera_policies", x => x.DeviceId);
+                    table.ForeignKey(
+                        name: "FK_camera_policies_camera_base_images_BaseImageId",
+                        column: x => x.BaseImageId,
+                        principalTable: "camera_base_images",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_camera_policies_devices_DeviceId",
+                        column: x => x.DeviceId,
+                        principalTable: "devices",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_camera_base_images_DeviceId_ApprovedAt",
+                table: "camera_base_images",
+                columns: new[] { "DeviceId", "ApprovedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_camera_comparisons_BaseImageId",
+                table: "camera_comparisons",
+                column: "BaseImageId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_camera_comparisons_DeviceId_SnapshotId",
+                table: "camera_comparisons",
+                columns: new[] { "DeviceId", "SnapshotId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_camera_comparisons_RaisesAlarm_AlarmId",
+                table: "camera_comparisons",
+                columns: new[] { "RaisesAlarm", "AlarmId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_camera_policies_BaseImageId",
+                table: "camera_policies",
+                column: "BaseImageId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_camera_policies_SiteId",
+                table: "camera_policies",
+                column: "SiteId");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "camera_comparisons");
+
+            migrationBuilder.DropTable(
+                name: "camera_policies");
+
+            migrationBuilder.DropTable(
+                name: "camera_base_images");
+        }
+    }
+}
