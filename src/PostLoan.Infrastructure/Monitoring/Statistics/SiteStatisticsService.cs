@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using PostLoan.Domain.Monitoring;
+using PostLoan.Domain.Monitoring.Images;
 using PostLoan.Domain.Monitoring.Statistics;
 using PostLoan.Infrastructure.Persistence;
 
@@ -14,7 +15,8 @@ namespace PostLoan.Infrastructure.Monitoring.Statistics;
 /// <remarks>
 /// Days that have daily totals but no readings (history loaded as totals, readings past retention) have entries,
 /// electricity and water but no peak headcount and no operating rate: nothing is estimated. The inventory-change index
-/// needs stored camera comparisons, which this branch does not have, so it stays empty.
+/// of a day comes from the warehouse cameras' stored comparisons (<see cref="InventoryAsync"/>); without a conclusive
+/// comparison that day it stays empty.
 /// </remarks>
 public sealed class SiteStatisticsService(PostLoanDbContext db)
 {
@@ -43,12 +45,13 @@ public sealed class SiteStatisticsService(PostLoanDbContext db)
         var meters = (await db.Devices.IgnoreQueryFilters().AsNoTracking()
             .Where(d => ids.Contains(d.SiteId) && d.Kind == DeviceKind.ElectricityMeter).Select(d => d.SiteId).Distinct().ToListAsync(cancellationToken)).ToHashSet();
         var activity = await ActivityAsync(sites, meters, Max(from, readingsFrom), to, cancellationToken);
+        var inventory = await InventoryAsync(sites, from, to, cancellationToken);
 
         var result = new Dictionary<int, List<SiteDay>>();
         foreach (var site in sites)
         {
             var byDay = totals.Where(t => t.SiteId == site.Id).GroupBy(t => t.Day).ToDictionary(g => g.Key, g => g.ToDictionary(t => t.Kind, t => t.Increment));
-            foreach (var day in activity.Keys.Where(k => k.SiteId == site.Id).Select(k => k.Day).Where(d => !byDay.ContainsKey(d)))
+            foreach (var day in activity.Keys.Concat(inventory.Keys).Where(k => k.SiteId == site.Id).Select(k => k.Day).Where(d => !byDay.ContainsKey(d)).Distinct())
             {
                 byDay[day] = [];
             }
@@ -75,13 +78,39 @@ public sealed class SiteStatisticsService(PostLoanDbContext db)
                     kinds.TryGetValue(DeviceKind.WaterMeter, out var water) ? Math.Round(water, 3) : null,
                     workingHours,
                     operatingHours,
-                    null));
+                    inventory.TryGetValue((site.Id, day), out var index) ? index : null));
             }
 
             result[site.Id] = days;
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// The inventory-change index (库存变化指数, %) of each site and day: per warehouse camera, −100 × the weighted change of
+    /// the goods regions in the day's last conclusive comparison with the base image (0 = as approved, −35 = 35% of the
+    /// weighted goods area changed); the lowest (worst) of the site's cameras. Inconclusive comparisons (the control region
+    /// changed: camera moved or covered) say nothing about the goods and are skipped.
+    /// </summary>
+    public async Task<Dictionary<(int SiteId, DateOnly Day), double>> InventoryAsync(IReadOnlyCollection<MonitoringSite> sites, DateOnly from, DateOnly to, CancellationToken cancellationToken = default)
+    {
+        var ids = sites.Select(s => s.Id).ToList();
+        var bySite = sites.ToDictionary(s => s.Id);
+        // A day of the site starts at its day start in its own time zone: read a day either side, then place each comparison.
+        var after = new DateTimeOffset(from.AddDays(-1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        var before = new DateTimeOffset(to.AddDays(2).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        var comparisons = await db.CameraComparisons.IgnoreQueryFilters().AsNoTracking()
+            .Where(c => ids.Contains(c.SiteId) && c.TakenAt >= after && c.TakenAt < before && c.Verdict != null && c.Verdict != ComparisonVerdict.Inconclusive)
+            .Select(c => new { c.SiteId, c.DeviceId, c.TakenAt, c.WeightedChange })
+            .ToListAsync(cancellationToken);
+        return comparisons
+            .Select(c => (c.SiteId, c.DeviceId, c.TakenAt, c.WeightedChange, Day: bySite[c.SiteId].DayOf(c.TakenAt)))
+            .Where(c => c.Day >= from && c.Day <= to)
+            .GroupBy(c => (c.SiteId, c.DeviceId, c.Day))
+            .Select(g => (g.Key.SiteId, g.Key.Day, Index: Math.Round(-100 * g.MaxBy(c => c.TakenAt).WeightedChange, 1)))
+            .GroupBy(c => (c.SiteId, c.Day))
+            .ToDictionary(g => g.Key, g => g.Min(c => c.Index));
     }
 
     /// <summary>

@@ -82,6 +82,12 @@ public abstract class CameraComparisons : IAsyncLifetime
         Assert.EndsWith("连续 3 张现图变化，达到持续规则 N = 3，告警。", alarm.Detail);
         Assert.Equal(alarm.Id, comparisons[3].AlarmId);
 
+        // The day's inventory-change index (库存变化指数): −100 × the last conclusive comparison's weighted change.
+        var site = await db.MonitoringSites.SingleAsync(s => s.Id == camera.SiteId);
+        var day = site.DayOf(comparisons[^1].TakenAt);
+        var inventory = await _app.AsSystemAsync(services => services.GetRequiredService<PostLoan.Infrastructure.Monitoring.Statistics.SiteStatisticsService>().InventoryAsync([site], day, day));
+        Assert.Equal(-11.7, inventory[(site.Id, day)]);
+
         // The evidence: the base and current crops of bay2-upper (372×326 scaled to 240 high) as JPEG files under the root.
         var files = _app.Services.GetRequiredService<CameraFiles>();
         Assert.Equal($"evidence/{camera.SiteId}/{camera.DeviceId}/{ids[3]}-base.jpg", alarm.EvidenceBasePath);
