@@ -16,7 +16,8 @@ public sealed record DeviceIndicatorSummary(DateOnly Date, int Customers, int Wr
 
 /// <summary>
 /// The device indicators of a closed date (docs/monitoring-statistics.md), per enterprise customer with monitored sites
-/// (all its sites together): the day's electricity, water, entries, peak headcount and operating rate; electricity month
+/// (all its sites together): the day's electricity, water, entries, peak headcount, operating rate and inventory-change
+/// index (warehouse cameras); electricity month
 /// to date; over the last 30 days electricity, its change against the same 30 days a year earlier (%), entries, average
 /// headcount and operating rate. A measure without data writes no row. Idempotent: a run replaces the date's rows
 /// (reference <c>device</c>); <see cref="UndoAsync"/> deletes them when the date is reopened.
@@ -33,7 +34,7 @@ public sealed class DeviceIndicators(PostLoanDbContext db, SiteStatisticsService
     public static readonly IReadOnlyList<string> Codes =
     [
         StandardIndicators.Electricity, StandardIndicators.Water, StandardIndicators.Entries, StandardIndicators.Headcount, StandardIndicators.OperatingRate,
-        StandardIndicators.ElectricityMonthToDate, StandardIndicators.Electricity30Days, StandardIndicators.Electricity30DaysYoy,
+        StandardIndicators.InventoryChange, StandardIndicators.ElectricityMonthToDate, StandardIndicators.Electricity30Days, StandardIndicators.Electricity30DaysYoy,
         StandardIndicators.Entries30Days, StandardIndicators.Headcount30DaysAverage, StandardIndicators.OperatingRate30Days,
     ];
 
@@ -75,6 +76,7 @@ public sealed class DeviceIndicators(PostLoanDbContext db, SiteStatisticsService
                 Write(StandardIndicators.Entries, day.Entries);
                 Write(StandardIndicators.Headcount, day.PeakHeadcount);
                 Write(StandardIndicators.OperatingRate, day.OperatingHours is { } o && day.WorkingHours > 0 ? Math.Round(o / day.WorkingHours * 100, 1, MidpointRounding.AwayFromZero) : null);
+                Write(StandardIndicators.InventoryChange, day.InventoryChange);
             }
 
             Write(StandardIndicators.ElectricityMonthToDate, SiteStatistics.Window(combined, monthFrom, date)?.ElectricityKwh);
