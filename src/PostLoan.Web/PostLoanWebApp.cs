@@ -151,6 +151,7 @@ public static class PostLoanWebApp
         api.MapNoticeApi();
         Features.Warning.Indicators.IndicatorApi.MapIndicatorApi(api);
         api.MapMonitoringApi();
+        api.MapAlarmApi();
         PostLoan.Web.Features.Warning.Rules.WarningRulesApi.MapWarningRulesApi(api);
         app.MapWarningSignals(api);
         PostLoan.Web.Features.Warning.Relations.RelationsApi.MapRelationsApi(api);

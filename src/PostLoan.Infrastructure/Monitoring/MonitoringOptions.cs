@@ -45,6 +45,12 @@ public sealed record MonitoringOptions
     /// <summary>Every minute by default.</summary>
     public string OfflineCheckCron { get; init; } = "0 * * * * ?";
 
+    /// <summary>The alarm round on a schedule (<c>AlarmRound:Enabled</c>, by default as the offline check).</summary>
+    public bool AlarmRound { get; init; } = true;
+
+    /// <summary>Every minute by default, half a minute after the offline check (<c>AlarmRound:Cron</c>).</summary>
+    public string AlarmRoundCron { get; init; } = "30 * * * * ?";
+
     public static MonitoringOptions FromConfiguration(IConfiguration configuration)
     {
         var section = configuration.GetSection("Monitoring");
@@ -70,6 +76,8 @@ public sealed record MonitoringOptions
             SnapshotsPath = section["SnapshotsPath"] ?? defaults.SnapshotsPath,
             OfflineCheck = section.GetValue("OfflineCheck:Enabled", defaults.OfflineCheck),
             OfflineCheckCron = section["OfflineCheck:Cron"] ?? defaults.OfflineCheckCron,
+            AlarmRound = section.GetValue("AlarmRound:Enabled", section.GetValue("OfflineCheck:Enabled", defaults.OfflineCheck)),
+            AlarmRoundCron = section["AlarmRound:Cron"] ?? defaults.AlarmRoundCron,
         };
     }
 

@@ -22,6 +22,10 @@ public static class MonitoringServices
         services.AddSingleton<IngestGateway>();
         services.AddSingleton<DeviceOfflineCheck>();
         services.AddSingleton<AlarmStore>();
+        services.AddSingleton<AlarmRound>();
+        services.AddScoped<AlarmReviewService>();
+        services.AddScoped<AlarmRuleService>();
+        services.AddScoped<AlarmReports>();
         services.AddScoped<DeviceService>();
         return services;
     }
@@ -52,6 +56,16 @@ public static class MonitoringServices
             {
                 q.AddJob<DeviceOfflineJob>(DeviceOfflineJob.Key, j => j.StoreDurably());
                 q.AddTrigger(t => t.ForJob(DeviceOfflineJob.Key).WithIdentity("device-offline-trigger", "monitoring").WithCronSchedule(options.OfflineCheckCron));
+            });
+            services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+        }
+
+        if (options.AlarmRound)
+        {
+            services.AddQuartz(q =>
+            {
+                q.AddJob<AlarmRoundJob>(AlarmRoundJob.Key, j => j.StoreDurably());
+                q.AddTrigger(t => t.ForJob(AlarmRoundJob.Key).WithIdentity("alarm-round-trigger", "monitoring").WithCronSchedule(options.AlarmRoundCron));
             });
             services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         }
