@@ -54,17 +54,7 @@ public sealed class DeviceMaintenance : IAsyncLifetime
     {
         var site = await SiteAsync(_app);
         var issued = await DeviceAsync(_app, site.Id, "PC-SCOPE", DeviceKind.PeopleCounter);
-        string outsider;
-        await using (var db = _app.SystemDb())
-        {
-            var customer = await db.Customers.SingleAsync(c => c.Id == site.CustomerId);
-            outsider = await (from u in db.Users
-                              join ur in db.UserRoles on u.Id equals ur.UserId
-                              join r in db.Roles on ur.RoleId equals r.Id
-                              where r.Name == Roles.AccountManager && u.Id != customer.AccountManagerId
-                              orderby u.UserName
-                              select u.UserName!).FirstAsync();
-        }
+        var outsider = await OutsiderAccountManagerAsync(_app, site.CustomerId);
 
         using var other = await _app.SignedInAsync(outsider);
         Assert.Equal(HttpStatusCode.Forbidden, (await other.GetAsync($"/api/monitoring/sites/{site.Id}")).StatusCode);

@@ -93,18 +93,12 @@ public sealed class AlarmReviewWorkflow : IAsyncLifetime
     public async Task Users_outside_the_scope_cannot_see_or_review_an_alarm()
     {
         var alarm = await IntrusionAsync("ID-WH-3");
-        string outsiderManager;
+        var outsiderManager = await OutsiderAccountManagerAsync(_app, alarm.CustomerId);
         string otherBranch;
         await using (var db = _app.SystemDb())
         {
-            var customer = await db.Customers.SingleAsync(c => c.Id == alarm.CustomerId);
-            outsiderManager = await (from u in db.Users
-                                     join ur in db.UserRoles on u.Id equals ur.UserId
-                                     join r in db.Roles on ur.RoleId equals r.Id
-                                     where r.Name == Roles.AccountManager && u.Id != customer.AccountManagerId
-                                     orderby u.UserName
-                                     select u.UserName!).FirstAsync();
-            otherBranch = await db.Organisations.Where(o => o.ParentId != null && !customer.OrganisationPath.StartsWith(o.Path)).OrderBy(o => o.Code).Select(o => o.Code).FirstAsync();
+            var path = await db.Customers.Where(c => c.Id == alarm.CustomerId).Select(c => c.OrganisationPath).SingleAsync();
+            otherBranch = await db.Organisations.Where(o => o.ParentId != null && !path.StartsWith(o.Path)).OrderBy(o => o.Code).Select(o => o.Code).FirstAsync();
         }
 
         await _app.AsSystemAsync(async services => (await services.GetRequiredService<UserAdministration>().CreateAsync(
