@@ -92,7 +92,7 @@ public sealed class AlarmRound(DatabaseOptions database, AlarmStore store, TimeP
         }
         catch (DbUpdateException ex)
         {
-            logger.LogInformation(ex, "alarm round part skipped: another node moved the watermark or raised the same alarm");
+            logger.LogWarning(ex, "alarm round part rolled back (another node moved the watermark or raised the same alarm); it runs again next round");
             return new AlarmRoundResult(0, 0, 0);
         }
     }
