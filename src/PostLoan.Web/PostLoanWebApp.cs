@@ -153,6 +153,7 @@ public static class PostLoanWebApp
         api.MapMonitoringApi();
         api.MapSiteStatisticsApi();
         api.MapCameraApi();
+        api.MapAlarmApi();
         PostLoan.Web.Features.Warning.Rules.WarningRulesApi.MapWarningRulesApi(api);
         app.MapWarningSignals(api);
         PostLoan.Web.Features.Warning.Relations.RelationsApi.MapRelationsApi(api);

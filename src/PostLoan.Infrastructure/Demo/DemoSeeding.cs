@@ -31,6 +31,7 @@ public static class DemoSeeding
         await ActivatorUtilities.CreateInstance<DemoSignalSeeder>(services).SeedAsync(cancellationToken);
         await EvaluateRulesAsync(services, cancellationToken);
         await SeedNoticesAsync(services, cancellationToken);
+        await ActivatorUtilities.CreateInstance<DemoAlarmSeeder>(services).SeedAsync(cancellationToken);
         return new DemoSeedResult(bank, written);
     }
 

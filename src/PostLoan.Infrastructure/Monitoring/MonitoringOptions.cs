@@ -51,6 +51,11 @@ public sealed record MonitoringOptions
 
     /// <summary>How often the camera comparison looks for snapshots without a signal (<c>Cameras:PollSeconds</c>).</summary>
     public TimeSpan ComparePollInterval { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>The alarm round on a schedule (<c>AlarmRound:Enabled</c>, by default as the offline check).</summary>
+    public bool AlarmRound { get; init; } = true;
+
+    /// <summary>Every minute by default, half a minute after the offline check (<c>AlarmRound:Cron</c>).</summary>
+    public string AlarmRoundCron { get; init; } = "30 * * * * ?";
 
     public static MonitoringOptions FromConfiguration(IConfiguration configuration)
     {
@@ -79,6 +84,8 @@ public sealed record MonitoringOptions
             OfflineCheckCron = section["OfflineCheck:Cron"] ?? defaults.OfflineCheckCron,
             CompareSnapshots = section.GetValue("Cameras:Compare", defaults.CompareSnapshots),
             ComparePollInterval = TimeSpan.FromSeconds(section.GetValue("Cameras:PollSeconds", defaults.ComparePollInterval.TotalSeconds)),
+            AlarmRound = section.GetValue("AlarmRound:Enabled", section.GetValue("OfflineCheck:Enabled", defaults.OfflineCheck)),
+            AlarmRoundCron = section["AlarmRound:Cron"] ?? defaults.AlarmRoundCron,
         };
     }
 

@@ -27,6 +27,10 @@ public static class MonitoringServices
         services.AddSingleton<CameraFiles>();
         services.AddSingleton<CameraComparisonWorker>();
         services.AddScoped<CameraPolicyService>();
+        services.AddSingleton<AlarmRound>();
+        services.AddScoped<AlarmReviewService>();
+        services.AddScoped<AlarmRuleService>();
+        services.AddScoped<AlarmReports>();
         services.AddScoped<DeviceService>();
         services.AddScoped<Statistics.SiteStatisticsService>();
         services.AddScoped<Statistics.SiteLive>();
@@ -66,6 +70,16 @@ public static class MonitoringServices
             {
                 q.AddJob<DeviceOfflineJob>(DeviceOfflineJob.Key, j => j.StoreDurably());
                 q.AddTrigger(t => t.ForJob(DeviceOfflineJob.Key).WithIdentity("device-offline-trigger", "monitoring").WithCronSchedule(options.OfflineCheckCron));
+            });
+            services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+        }
+
+        if (options.AlarmRound)
+        {
+            services.AddQuartz(q =>
+            {
+                q.AddJob<AlarmRoundJob>(AlarmRoundJob.Key, j => j.StoreDurably());
+                q.AddTrigger(t => t.ForJob(AlarmRoundJob.Key).WithIdentity("alarm-round-trigger", "monitoring").WithCronSchedule(options.AlarmRoundCron));
             });
             services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         }

@@ -77,5 +77,6 @@ public sealed class DatabaseMigrator(DatabaseOptions database, PostLoanDbContext
         await db.SaveChangesAsync(cancellationToken);
         await Warning.Indicators.IndicatorCatalogueService.SeedAsync(db, cancellationToken);
         await Warning.Rules.StarterRuleSeeder.SeedAsync(db, cancellationToken);
+        await Monitoring.Alarms.StarterAlarmRules.SeedAsync(db, cancellationToken);
     }
 }

@@ -23,6 +23,10 @@ public abstract partial class PostLoanDbContext
 
     public DbSet<MonitoringAlarm> MonitoringAlarms => Set<MonitoringAlarm>();
 
+    public DbSet<AlarmRule> AlarmRules => Set<AlarmRule>();
+
+    public DbSet<AlarmCursor> AlarmCursors => Set<AlarmCursor>();
+
     partial void ConfigureMonitoring(ModelBuilder builder)
     {
         builder.Entity<MonitoringSite>(b =>
@@ -148,6 +152,26 @@ public abstract partial class PostLoanDbContext
                 || (a.OrganisationPath.StartsWith(ScopePath)
                     && (ScopeAccountManagerId == null || a.AccountManagerId == ScopeAccountManagerId)
                     && (ScopeCustomerId == null || a.CustomerId == ScopeCustomerId)));
+        });
+
+        // Threshold rules are the lender's configuration, not customer data: no scope filter (roles decide who edits them).
+        builder.Entity<AlarmRule>(b =>
+        {
+            b.ToTable("alarm_rules");
+            b.Property(r => r.Code).HasMaxLength(40);
+            b.Property(r => r.Name).HasMaxLength(100);
+            b.Property(r => r.UpdatedBy).HasMaxLength(64);
+            b.HasIndex(r => r.Code).IsUnique();
+            b.HasOne<MonitoringSite>().WithMany().HasForeignKey(r => r.SiteId).OnDelete(DeleteBehavior.Cascade);
+            b.HasOne<Device>().WithMany().HasForeignKey(r => r.DeviceId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<AlarmCursor>(b =>
+        {
+            b.ToTable("alarm_cursors");
+            b.HasKey(c => c.Key);
+            b.Property(c => c.Key).HasMaxLength(80);
+            b.Property(c => c.Version).IsConcurrencyToken();
         });
     }
 }

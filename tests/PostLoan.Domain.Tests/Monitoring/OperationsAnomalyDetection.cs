@@ -68,4 +68,21 @@ public class OperationsAnomalyDetection
         days[new DateOnly(2026, 3, 11)] = days[new DateOnly(2026, 3, 11)] with { OperatingHours = 3 };
         Assert.Empty(OperationsAnomalies.Detect(days, AsOf, new AnomalySettings()));
     }
+
+    [Fact]
+    public void A_dip_the_same_week_last_year_also_had_is_the_season_not_a_recent_drop()
+    {
+        // Eight weeks of 4,200 kWh then a week of 540 (−87.1%), this year and last year alike (the slow season).
+        var days = new Dictionary<DateOnly, SiteDay>();
+        Fill(days, new(2026, 1, 12), new(2026, 3, 8), 800, 100, 95);
+        Fill(days, new(2026, 3, 9), AsOf, 100, 20, 95);
+        Fill(days, new(2025, 1, 13), new(2025, 3, 9), 800, 100, 95);
+        Fill(days, new(2025, 3, 10), AsOf.AddDays(-364), 110, 20, 95);
+
+        Assert.Empty(OperationsAnomalies.Detect(days, AsOf, new AnomalySettings()));
+
+        // Last year's same week was normal: the drop is the company's, not the season's.
+        Fill(days, new(2025, 3, 10), AsOf.AddDays(-364), 800, 100, 95);
+        Assert.Equal([new AnomalyFinding(AnomalyKind.RecentDrop, 540, 4200, -87.1)], OperationsAnomalies.Detect(days, AsOf, new AnomalySettings()));
+    }
 }

@@ -26,22 +26,25 @@ public static class MonitoringFixture
     }
 
     /// <summary>An account manager who does not manage the site's customer: outside its data scope.</summary>
-    public static async Task<string> OutsiderAsync(TestApp app, MonitoringSite site)
+    public static Task<string> OutsiderAsync(TestApp app, MonitoringSite site) => OutsiderAccountManagerAsync(app, site.CustomerId);
+
+    public static async Task<int> EnterpriseCustomerAsync(TestApp app)
     {
         await using var db = app.SystemDb();
-        var customer = await db.Customers.SingleAsync(c => c.Id == site.CustomerId);
+        return await db.Users.Where(u => u.UserName == "ent.demo").Select(u => u.CustomerId!.Value).SingleAsync();
+    }
+
+    /// <summary>The first account manager (by user name) who does not manage <paramref name="customerId"/>: outside its scope.</summary>
+    public static async Task<string> OutsiderAccountManagerAsync(TestApp app, int customerId)
+    {
+        await using var db = app.SystemDb();
+        var customer = await db.Customers.SingleAsync(c => c.Id == customerId);
         return await (from u in db.Users
                       join ur in db.UserRoles on u.Id equals ur.UserId
                       join r in db.Roles on ur.RoleId equals r.Id
                       where r.Name == PostLoan.Domain.Administration.Roles.AccountManager && u.Id != customer.AccountManagerId
                       orderby u.UserName
                       select u.UserName!).FirstAsync();
-    }
-
-    public static async Task<int> EnterpriseCustomerAsync(TestApp app)
-    {
-        await using var db = app.SystemDb();
-        return await db.Users.Where(u => u.UserName == "ent.demo").Select(u => u.CustomerId!.Value).SingleAsync();
     }
 
     /// <summary>Adds a device; returns it with its secret.</summary>

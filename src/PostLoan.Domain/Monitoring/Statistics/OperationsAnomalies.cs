@@ -6,7 +6,7 @@ public enum AnomalyKind
     /// <summary>减产/停工: electricity far below the same weeks last year while headcount also fell.</summary>
     SeasonalDrop = 1,
 
-    /// <summary>骤降: the last week's electricity far below the site's own recent weeks.</summary>
+    /// <summary>骤降: the last week's electricity far below the site's own recent weeks (and, when known, below the same week last year).</summary>
     RecentDrop = 2,
 
     /// <summary>开工不足: the operating rate below the minimum on each of the last working days.</summary>
@@ -120,7 +120,19 @@ public static class OperationsAnomalies
 
         var baseline = Math.Round(weekly.Average(), 3);
         var change = PeriodStatistics.Change(lastWeek, baseline);
-        return change is { } c && c <= -settings.RecentDropPercent ? new AnomalyFinding(AnomalyKind.RecentDrop, lastWeek, baseline, c) : null;
+        if (change is not { } c || c > -settings.RecentDropPercent)
+        {
+            return null;
+        }
+
+        // The season: a dip the same week last year also had (holidays, the slow month) is not an anomaly.
+        var lastYear = Window(days, asOf.AddDays(-6 - 364), asOf.AddDays(-364));
+        if (Covered(lastYear, 7, settings) && PeriodStatistics.Change(lastWeek, Sum(lastYear)) is { } yoy && yoy > -settings.ElectricityDropPercent)
+        {
+            return null;
+        }
+
+        return new AnomalyFinding(AnomalyKind.RecentDrop, lastWeek, baseline, c);
     }
 
     private static AnomalyFinding? LowRate(IReadOnlyDictionary<DateOnly, SiteDay> days, DateOnly asOf, AnomalySettings settings)
