@@ -38,7 +38,7 @@ public sealed class AlarmReviewJourney(BrowserFixture fixture)
         await BrowserFixture.GotoInteractiveAsync(page, "/monitoring/alarm-report");
         await Expect(page.Locator("[data-testid=report-rules]")).ToContainTextAsync("counter-reset");
         await Expect(page.Locator("[data-testid=report-rules] tbody tr", new() { HasText = "counter-reset" })).ToContainTextAsync("100.0%");
-        await Expect(page.Locator("[data-testid=report-rules] tbody tr", new() { HasText = "anomaly-recent" })).ToContainTextAsync("0.0%");
+        await Expect(page.Locator("[data-testid=report-rules] tbody tr", new() { HasText = "anomaly-seasonal" })).ToContainTextAsync("0.0%");
         await BrowserFixture.CaptureAsync(page, "alarm-report");
 
         var enterprise = await fixture.NewPageAsync();

@@ -23,7 +23,6 @@ public sealed class SignalPushJourney(BrowserFixture fixture)
         var rows = am.Locator("[data-testid=signal-table] tbody tr");
         // The demo raised signals on am.bj01's customers (the seeded ones and the starter rules'), each told to them.
         await Expect(rows.First).ToBeVisibleAsync();
-        var before = await rows.CountAsync();
         var badge = am.Locator("[data-testid=notification-unread] .mud-badge");
         await Expect(badge).ToBeVisibleAsync();
         var unread = int.Parse(await badge.InnerTextAsync(), System.Globalization.CultureInfo.InvariantCulture);
@@ -40,10 +39,10 @@ public sealed class SignalPushJourney(BrowserFixture fixture)
             """, customerId);
         Assert.Equal(201, created.GetInt32());
 
-        // The red signal appears at once; when the customer has related parties of this account manager, their derived
-        // signals arrive with it, so the list and the bell grow by at least one.
+        // The red signal appears at once (the list shows a page: with the demo's many signals its length stays the same);
+        // when the customer has related parties of this account manager, their derived signals arrive with it, so the bell
+        // grows by at least one.
         await Expect(am.Locator("[data-testid=signal-table]")).ToContainTextAsync("主要股东股权被司法冻结");
-        Assert.True(await rows.CountAsync() > before);
         await Expect(badge).Not.ToHaveTextAsync(unread.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Assert.True(int.Parse(await badge.InnerTextAsync(), System.Globalization.CultureInfo.InvariantCulture) > unread);
         await BrowserFixture.CaptureAsync(am, "signal-centre");
