@@ -42,6 +42,7 @@ public sealed class CameraRegionsJourney(BrowserFixture fixture)
         await Input(page, "camera-region-control").CheckAsync(new() { Force = true });
         await page.Locator("[data-testid=camera-save]").ClickAsync();
         await Expect(page.Locator(".mud-snackbar")).ToContainTextAsync("已保存");
+        await page.EvaluateAsync("() => window.scrollTo(0, 0)");   // the picture shows the base image with its regions
         await BrowserFixture.CaptureAsync(page, "camera-regions");
 
         await page.ReloadAsync();
