@@ -42,7 +42,6 @@ public sealed class CameraRegionsJourney(BrowserFixture fixture)
         await Input(page, "camera-region-control").CheckAsync(new() { Force = true });
         await page.Locator("[data-testid=camera-save]").ClickAsync();
         await Expect(page.Locator(".mud-snackbar")).ToContainTextAsync("已保存");
-        await page.EvaluateAsync("() => window.scrollTo(0, 0)");   // the picture shows the base image with its regions
         await BrowserFixture.CaptureAsync(page, "camera-regions");
 
         await page.ReloadAsync();
@@ -58,6 +57,7 @@ public sealed class CameraRegionsJourney(BrowserFixture fixture)
         await page.SetViewportSizeAsync(390, 844);
         await page.ReloadAsync();
         await Expect(overlay.Locator("[data-testid=camera-region]")).ToHaveCountAsync(11, new() { Timeout = 30_000 });
+        await Expect(overlay).ToBeVisibleAsync();
         var phone = (await overlay.BoundingBoxAsync())!;
         Assert.InRange(phone.Width, 300, 390);
         Assert.Equal(phone.Width * 1080 / 1920, phone.Height, 1.0);
