@@ -13,5 +13,6 @@ debian_packages_ensure() {
 
 # The packages the product itself needs at run time (not the tests'), printed one per line when missing.
 debian_packages_runtime_missing() {
-  ldconfig -p 2>/dev/null | grep -q 'libgtk-3\.so\.0' || echo libgtk-3-0
+  compgen -G "/usr/lib/*/libgtk-3.so.0" >/dev/null || compgen -G "/usr/lib/libgtk-3.so.0" >/dev/null \
+    || { PATH="$PATH:/sbin:/usr/sbin" ldconfig -p 2>/dev/null | grep -q 'libgtk-3\.so\.0'; } || echo libgtk-3-0
 }
