@@ -221,7 +221,8 @@ public abstract partial class PostLoanDbContext : IdentityDbContext<ApplicationU
             b.Ignore(l => l.Terms);
             b.Ignore(l => l.Rules);
             b.HasIndex(l => l.Code).IsUnique();
-            b.HasIndex(l => l.CustomerId);
+            // With the product: the warning rules read every customer's products from this index alone.
+            b.HasIndex(l => new { l.CustomerId, l.ProductId });
             b.HasIndex(l => l.OrganisationPath);
             b.HasIndex(l => l.AccountManagerId);
             b.HasOne<Customer>().WithMany().HasForeignKey(l => l.CustomerId).OnDelete(DeleteBehavior.Restrict);

@@ -1088,13 +1088,13 @@ namespace PostLoan.Infrastructure.Persistence.Migrations.Sqlite
                     b.HasIndex("Code")
                         .IsUnique();
 
-                    b.HasIndex("CustomerId");
-
                     b.HasIndex("OrganisationId");
 
                     b.HasIndex("OrganisationPath");
 
                     b.HasIndex("ProductId");
+
+                    b.HasIndex("CustomerId", "ProductId");
 
                     b.ToTable("loans", (string)null);
                 });
