@@ -56,9 +56,20 @@ public sealed class CameraRegionsJourney(BrowserFixture fixture)
         // On a phone the base image fills the width and the regions lie on it; the editor follows below.
         await page.SetViewportSizeAsync(390, 844);
         await page.ReloadAsync();
+        await page.Locator("[data-testid=interactive]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
         await Expect(overlay.Locator("[data-testid=camera-region]")).ToHaveCountAsync(11, new() { Timeout = 30_000 });
-        await Expect(overlay).ToBeVisibleAsync();
-        var phone = (await overlay.BoundingBoxAsync())!;
+        // The interactive render replaces the prerendered overlay: measure once it stays in place.
+        LocatorBoundingBoxResult? measured = null;
+        for (var attempt = 0; attempt < 50 && measured is null; attempt++)
+        {
+            measured = await overlay.BoundingBoxAsync();
+            if (measured is null)
+            {
+                await Task.Delay(100);
+            }
+        }
+
+        var phone = Assert.IsType<LocatorBoundingBoxResult>(measured);
         Assert.InRange(phone.Width, 300, 390);
         Assert.Equal(phone.Width * 1080 / 1920, phone.Height, 1.0);
     }
