@@ -54,7 +54,7 @@ public sealed class DeviceMaintenance : IAsyncLifetime
     {
         var site = await SiteAsync(_app);
         var issued = await DeviceAsync(_app, site.Id, "PC-SCOPE", DeviceKind.PeopleCounter);
-        var outsider = await OutsiderAsync(_app, site);
+        var outsider = await OutsiderAccountManagerAsync(_app, site.CustomerId);
         using var other = await _app.SignedInAsync(outsider);
         Assert.Equal(HttpStatusCode.Forbidden, (await other.GetAsync($"/api/monitoring/sites/{site.Id}")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await other.GetAsync($"/api/monitoring/devices/{issued.Device.Id}")).StatusCode);

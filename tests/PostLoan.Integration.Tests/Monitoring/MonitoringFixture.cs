@@ -26,8 +26,6 @@ public static class MonitoringFixture
     }
 
     /// <summary>An account manager who does not manage the site's customer: outside its data scope.</summary>
-    public static Task<string> OutsiderAsync(TestApp app, MonitoringSite site) => OutsiderAccountManagerAsync(app, site.CustomerId);
-
     public static async Task<int> EnterpriseCustomerAsync(TestApp app)
     {
         await using var db = app.SystemDb();

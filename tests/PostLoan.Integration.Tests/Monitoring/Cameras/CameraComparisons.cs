@@ -302,13 +302,7 @@ public abstract class CameraComparisons : IAsyncLifetime
     private async Task<string> OutsiderAsync(int siteId)
     {
         await using var db = _app.SystemDb();
-        var customer = await db.MonitoringSites.Where(s => s.Id == siteId).Select(s => s.AccountManagerId).SingleAsync();
-        return await (from u in db.Users
-                      join ur in db.UserRoles on u.Id equals ur.UserId
-                      join r in db.Roles on ur.RoleId equals r.Id
-                      where r.Name == Roles.AccountManager && u.Id != customer
-                      orderby u.UserName
-                      select u.UserName!).FirstAsync();
+        return await MonitoringFixture.OutsiderAccountManagerAsync(_app, await db.MonitoringSites.Where(s => s.Id == siteId).Select(s => s.CustomerId).SingleAsync());
     }
 
     private sealed record ComparisonRow(long SnapshotId, string? Verdict, string? EvidenceCurrentUrl);

@@ -103,7 +103,7 @@ public abstract class SiteLiveViewAndScope : IAsyncLifetime
     {
         var site = await SiteAsync(_app);
         var camera = await DeviceAsync(_app, site.Id, "CAM-SCOPE", DeviceKind.WarehouseCamera);
-        var outsider = await OutsiderAsync(_app, site);
+        var outsider = await OutsiderAccountManagerAsync(_app, site.CustomerId);
         await using (var db = _app.SystemDb())
         {
             db.DeviceSnapshots.Add(new DeviceSnapshot
