@@ -668,22 +668,19 @@ public sealed class SignalWorkflow(
     /// <summary>The people a risk manager may (re)assign the signal to: active account and risk managers who can see it.</summary>
     public async Task<IReadOnlyList<(string Id, string Name)>> AssigneeCandidatesAsync(WarningSignal signal, CancellationToken cancellationToken = default)
     {
-        var people = await (from u in db.Users
-                            join o in db.Organisations.IgnoreQueryFilters() on u.OrganisationId equals o.Id
-                            join ur in db.UserRoles on u.Id equals ur.UserId
-                            join r in db.Roles on ur.RoleId equals r.Id
-                            where u.IsActive && (r.Name == Roles.AccountManager || r.Name == Roles.RiskManager) && signal.OrganisationPath.StartsWith(o.Path)
-                            select new { u.Id, u.UserName, u.DisplayName }).Distinct().ToListAsync(cancellationToken);
-        var candidates = new List<(string Id, string Name)>();
-        foreach (var person in people.OrderBy(p => p.UserName, StringComparer.Ordinal))
-        {
-            if (await CanSeeAsync(person.Id, signal, cancellationToken))
-            {
-                candidates.Add((person.Id, string.IsNullOrWhiteSpace(person.DisplayName) ? person.UserName! : $"{person.DisplayName} ({person.UserName})"));
-            }
-        }
-
-        return candidates;
+        // Every role of the active users above the signal's organisation, in one read; the same test as CanSeeAsync.
+        var rows = await (from u in db.Users
+                          join o in db.Organisations.IgnoreQueryFilters() on u.OrganisationId equals o.Id
+                          join ur in db.UserRoles on u.Id equals ur.UserId
+                          join r in db.Roles on ur.RoleId equals r.Id
+                          where u.IsActive && signal.OrganisationPath.StartsWith(o.Path)
+                          select new { u.Id, u.UserName, u.DisplayName, o.Path, u.CustomerId, Role = r.Name! }).ToListAsync(cancellationToken);
+        return rows.GroupBy(r => r.Id)
+            .Select(g => (Person: g.First(), Roles: g.Select(r => r.Role).ToList()))
+            .Where(p => CanWorkOn(signal, p.Person.Id, p.Person.Path, p.Roles, p.Person.CustomerId))
+            .OrderBy(p => p.Person.UserName, StringComparer.Ordinal)
+            .Select(p => (p.Person.Id, string.IsNullOrWhiteSpace(p.Person.DisplayName) ? p.Person.UserName! : $"{p.Person.DisplayName} ({p.Person.UserName})"))
+            .ToList();
     }
 
     private async Task<bool> CanSeeAsync(string userId, WarningSignal signal, CancellationToken cancellationToken)
@@ -698,9 +695,13 @@ public sealed class SignalWorkflow(
         }
 
         var roles = await (from ur in db.UserRoles join r in db.Roles on ur.RoleId equals r.Id where ur.UserId == userId select r.Name!).ToListAsync(cancellationToken);
-        return (roles.Contains(Roles.AccountManager) || roles.Contains(Roles.RiskManager))
-            && DataScope.ForUser(user.Id, user.Path, roles, user.CustomerId).CanSee(signal.OrganisationPath, signal.AccountManagerId, signal.CustomerId);
+        return CanWorkOn(signal, user.Id, user.Path, roles, user.CustomerId);
     }
+
+    /// <summary>An account or risk manager whose data scope includes the signal's customer.</summary>
+    private static bool CanWorkOn(WarningSignal signal, string userId, string organisationPath, IReadOnlyCollection<string> roles, int? customerId) =>
+        (roles.Contains(Roles.AccountManager) || roles.Contains(Roles.RiskManager))
+        && DataScope.ForUser(userId, organisationPath, roles, customerId).CanSee(signal.OrganisationPath, signal.AccountManagerId, signal.CustomerId);
 
     private Task<string?> NameOfAsync(string userId, CancellationToken cancellationToken) =>
         db.Users.Where(u => u.Id == userId).Select(u => u.DisplayName).FirstOrDefaultAsync(cancellationToken);
