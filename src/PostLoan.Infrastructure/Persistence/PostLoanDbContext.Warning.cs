@@ -3,13 +3,14 @@ using PostLoan.Domain.Administration;
 using PostLoan.Domain.Ledger.Customers;
 using PostLoan.Domain.Warning.Indicators;
 using PostLoan.Domain.Warning.Signals;
+using PostLoan.Infrastructure.Warning.Indicators;
 
 namespace PostLoan.Infrastructure.Persistence;
 
 /// <summary>The early-warning part of the model (domain.md §5).</summary>
 public abstract partial class PostLoanDbContext
 {
-    /// <summary>The covering index the rule run reads series along (see <c>RuleRunner.ValuesSql</c>).</summary>
+    /// <summary>The covering index customers' series are read (and packed) along (see <c>IndicatorSeriesPacker</c>).</summary>
     public const string IndicatorSeriesIndex = "ix_indicator_values_series";
 
     public DbSet<Indicator> Indicators => Set<Indicator>();
@@ -49,6 +50,21 @@ public abstract partial class PostLoanDbContext
                 || (v.OrganisationPath.StartsWith(ScopePath)
                     && (ScopeAccountManagerId == null || v.AccountManagerId == ScopeAccountManagerId)
                     && (ScopeCustomerId == null || v.CustomerId == ScopeCustomerId)));
+        });
+
+        // Derived from indicator_values (triggers mark changed customers stale; IndicatorSeriesPacker repacks them).
+        builder.Entity<PackedIndicatorSeries>(b =>
+        {
+            b.ToTable("indicator_series");
+            b.HasKey(s => s.CustomerId);
+            b.Property(s => s.CustomerId).ValueGeneratedNever();
+        });
+
+        builder.Entity<StaleIndicatorSeries>(b =>
+        {
+            b.ToTable("indicator_series_stale");
+            b.HasKey(s => s.CustomerId);
+            b.Property(s => s.CustomerId).ValueGeneratedNever();
         });
 
         builder.Entity<WarningSignal>(b =>

@@ -22,6 +22,13 @@ public sealed record NotificationItem(
 /// <summary>One signal event to tell: who, what kind, which signal, and a line of text.</summary>
 public sealed record SignalNotice(IReadOnlyCollection<string> UserIds, NotificationKind Kind, WarningSignal Signal, string? Body);
 
+/// <summary>The rows that tell of signal events, composed before they are stored (<see cref="NotificationCentre.ComposeAsync"/>).</summary>
+public sealed record ComposedNotifications(List<Notification> Notifications, List<OutboxMessage> Outbox)
+{
+    /// <summary>Nothing to store or push.</summary>
+    public bool IsEmpty => Notifications.Count == 0 && Outbox.Count == 0;
+}
+
 /// <summary>Pushes stored notifications to the users' open sessions at once (the SignalR hub and the Blazor circuits).</summary>
 public interface INotificationPush
 {
@@ -69,9 +76,29 @@ public sealed class NotificationCentre(PostLoanDbContext db, IEnumerable<INotifi
     /// <summary>Tells of many signal events at once: one read of users, subscriptions and endpoints, one save, then the pushes.</summary>
     public async Task NotifyAsync(IReadOnlyList<SignalNotice> notices, CancellationToken cancellationToken = default)
     {
-        if (notices.Count == 0)
+        var composed = await ComposeAsync(notices, cancellationToken);
+        if (composed.IsEmpty)
         {
             return;
+        }
+
+        db.Notifications.AddRange(composed.Notifications);
+        db.OutboxMessages.AddRange(composed.Outbox);
+        await db.SaveChangesAsync(cancellationToken);
+        await AfterCommitAsync(composed, cancellationToken);
+    }
+
+    /// <summary>
+    /// The rows telling of <paramref name="notices"/>, not yet stored: an in-app notification per subscribed user, e-mail and
+    /// SMS messages per the users' subscriptions, a webhook call per active endpoint for new and escalated signals. A
+    /// set-based writer stores them with its signals and calls <see cref="AfterCommitAsync"/> after its commit.
+    /// </summary>
+    public async Task<ComposedNotifications> ComposeAsync(IReadOnlyList<SignalNotice> notices, CancellationToken cancellationToken = default)
+    {
+        var composed = new ComposedNotifications([], []);
+        if (notices.Count == 0)
+        {
+            return composed;
         }
 
         var recipients = notices.SelectMany(n => n.UserIds).Where(u => !string.IsNullOrEmpty(u) && u != "system").Distinct().ToList();
@@ -85,8 +112,6 @@ public sealed class NotificationCentre(PostLoanDbContext db, IEnumerable<INotifi
         var customerCodes = customerIds.Count == 0 ? [] : await db.Customers.IgnoreQueryFilters().Where(c => customerIds.Contains(c.Id))
             .ToDictionaryAsync(c => c.Id, c => c.Code, cancellationToken);
         var now = clock.GetUtcNow();
-        var added = new List<Notification>();
-        var queued = false;
         foreach (var (userIds, kind, signal, body) in notices)
         {
             var title = TitleOf(kind, signal);
@@ -99,42 +124,47 @@ public sealed class NotificationCentre(PostLoanDbContext db, IEnumerable<INotifi
 
                 if (Subscribed(subscriptions, user.Id, ChannelKind.InApp, signal.Severity))
                 {
-                    var notification = new Notification
+                    composed.Notifications.Add(new Notification
                     {
                         UserId = user.Id, Kind = kind, SignalId = signal.Id, Severity = signal.Severity, Title = title, Body = Trim(body ?? signal.Detail, 1000), CreatedAt = now,
-                    };
-                    db.Notifications.Add(notification);
-                    added.Add(notification);
+                    });
                 }
 
                 var text = $"【PostLoan】{title}{(string.IsNullOrEmpty(body) ? "" : "：" + body)}";
                 if (!string.IsNullOrWhiteSpace(user.Email) && Subscribed(subscriptions, user.Id, ChannelKind.Email, signal.Severity))
                 {
-                    Enqueue(ChannelKind.Email, user.Email, user.Id, signal, kind, JsonSerializer.Serialize(new { to = user.Email, subject = title, text }, Json), now);
-                    queued = true;
+                    composed.Outbox.Add(Message(ChannelKind.Email, user.Email, user.Id, signal, kind, JsonSerializer.Serialize(new { to = user.Email, subject = title, text }, Json), now));
                 }
 
                 if (!string.IsNullOrWhiteSpace(user.PhoneNumber) && Subscribed(subscriptions, user.Id, ChannelKind.Sms, signal.Severity))
                 {
-                    Enqueue(ChannelKind.Sms, user.PhoneNumber, user.Id, signal, kind, JsonSerializer.Serialize(new { to = user.PhoneNumber, text = Trim(text, 140) }, Json), now);
-                    queued = true;
+                    composed.Outbox.Add(Message(ChannelKind.Sms, user.PhoneNumber, user.Id, signal, kind, JsonSerializer.Serialize(new { to = user.PhoneNumber, text = Trim(text, 140) }, Json), now));
                 }
             }
 
             if (kind is NotificationKind.SignalNew or NotificationKind.SignalEscalated)
             {
-                queued |= EnqueueWebhooks(endpoints, kind, signal, customerCodes.GetValueOrDefault(signal.CustomerId), now);
+                composed.Outbox.AddRange(WebhookMessages(endpoints, kind, signal, customerCodes.GetValueOrDefault(signal.CustomerId), now));
             }
         }
 
-        await db.SaveChangesAsync(cancellationToken);
-        if (queued)
+        return composed;
+    }
+
+    /// <summary>After the rows of <see cref="ComposeAsync"/> are committed: wakes the outbox worker and pushes the in-app notifications.</summary>
+    public async Task AfterCommitAsync(ComposedNotifications composed, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(composed);
+        if (composed.Outbox.Count > 0)
         {
             outbox.Wake();
         }
 
-        await PushAsync(added, cancellationToken);
+        await PushAsync(composed.Notifications, cancellationToken);
     }
+
+    /// <summary>A user told of more than this many events at once gets one push, the latest, with the unread count.</summary>
+    private const int PushesPerUser = 5;
 
     /// <summary>Pushes the stored notifications, each with its user's unread count as it was when that one arrived.</summary>
     private async Task PushAsync(List<Notification> added, CancellationToken cancellationToken)
@@ -148,10 +178,17 @@ public sealed class NotificationCentre(PostLoanDbContext db, IEnumerable<INotifi
         var unread = await db.Notifications.IgnoreQueryFilters().Where(n => userIds.Contains(n.UserId) && n.ReadAt == null)
             .GroupBy(n => n.UserId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, cancellationToken);
         var later = added.GroupBy(n => n.UserId).ToDictionary(g => g.Key, g => g.Count());
+        var many = later.Where(p => p.Value > PushesPerUser).Select(p => p.Key).ToHashSet();
         foreach (var notification in added)
         {
-            // The i-th of a user's k new notifications saw the unread count less the ones still to come.
+            // The i-th of a user's k new notifications saw the unread count less the ones still to come; a night's hundreds
+            // for one supervisor are one push (the bell shows the count, the list reloads).
             var remaining = later[notification.UserId] -= 1;
+            if (remaining > 0 && many.Contains(notification.UserId))
+            {
+                continue;
+            }
+
             var count = unread.GetValueOrDefault(notification.UserId) - remaining;
             foreach (var push in pushes)
             {
@@ -176,12 +213,12 @@ public sealed class NotificationCentre(PostLoanDbContext db, IEnumerable<INotifi
     private static bool Subscribed(IEnumerable<NotificationSubscription> subscriptions, string userId, ChannelKind channel, SignalSeverity severity) =>
         NotificationSubscription.Covers(SubscriptionOf(subscriptions, userId, channel), severity);
 
-    private bool EnqueueWebhooks(List<WebhookEndpoint> endpoints, NotificationKind kind, WarningSignal signal, string? customerCode, DateTimeOffset now)
+    private static IEnumerable<OutboxMessage> WebhookMessages(List<WebhookEndpoint> endpoints, NotificationKind kind, WarningSignal signal, string? customerCode, DateTimeOffset now)
     {
         var targets = endpoints.Where(e => e.MinSeverity <= signal.Severity).ToList();
         if (targets.Count == 0)
         {
-            return false;
+            yield break;
         }
 
         var payload = JsonSerializer.Serialize(new
@@ -197,23 +234,17 @@ public sealed class NotificationCentre(PostLoanDbContext db, IEnumerable<INotifi
         }, Json);
         foreach (var endpoint in targets)
         {
-            var message = Enqueue(ChannelKind.Webhook, endpoint.Url, null, signal, kind, payload, now);
+            var message = Message(ChannelKind.Webhook, endpoint.Url, null, signal, kind, payload, now);
             message.WebhookEndpointId = endpoint.Id;
+            yield return message;
         }
-
-        return true;
     }
 
-    private OutboxMessage Enqueue(ChannelKind channel, string recipient, string? userId, WarningSignal signal, NotificationKind kind, string payload, DateTimeOffset now)
+    private static OutboxMessage Message(ChannelKind channel, string recipient, string? userId, WarningSignal signal, NotificationKind kind, string payload, DateTimeOffset now) => new()
     {
-        var message = new OutboxMessage
-        {
-            Channel = channel, Recipient = recipient, UserId = userId, SignalId = signal.Id, EventType = EventType(kind), Payload = payload,
-            CreatedAt = now, NextAttemptAt = now,
-        };
-        db.OutboxMessages.Add(message);
-        return message;
-    }
+        Channel = channel, Recipient = recipient, UserId = userId, SignalId = signal.Id, EventType = EventType(kind), Payload = payload,
+        CreatedAt = now, NextAttemptAt = now,
+    };
 
     private static string TitleOf(NotificationKind kind, WarningSignal signal)
     {

@@ -3,10 +3,12 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using PostLoan.Domain.Warning.Push;
 using PostLoan.Domain.Warning.Rules;
 using PostLoan.Domain.Warning.Signals;
 using PostLoan.Infrastructure.Ledger.Close;
 using PostLoan.Infrastructure.Persistence;
+using PostLoan.Infrastructure.Warning.Push;
 using PostLoan.Infrastructure.Warning.Signals;
 
 namespace PostLoan.Infrastructure.Warning.Rules;
@@ -25,22 +27,16 @@ public sealed record RuleRunSummary(DateOnly Date, int Versions, int Customers, 
 /// The nightly warning-rule run over the whole book (预警跑批), a step of the daily close: every published and shadow
 /// version effective on the date, for every customer in its scope (<see cref="RuleRunner"/>). Published hits raise or
 /// refresh signals set-based with <see cref="SignalRaiser"/>'s semantics — one active signal per customer and
-/// <c>rule:{ruleId}</c>; a repeat on a later date adds an occurrence and moves last-seen; a higher severity escalates —
-/// and the <see cref="ISignalObserver"/>s are told about new and escalated ones after the commit. Shadow hits go to
+/// <c>rule:{ruleId}</c>; a repeat on a later date adds an occurrence and moves last-seen; a higher severity escalates.
+/// New signals are stored already raised and assigned, with their steps, notifications and outbox messages, in the
+/// same transaction (<see cref="SignalIntake"/>); after the commit the notifications are pushed and the
+/// <see cref="ISignalObserver"/>s are told about new and escalated ones. Shadow hits go to
 /// <c>warning_shadow_hits</c> and are never raised. Rerunning a date changes nothing; <see cref="UndoAsync"/> puts back
 /// what a date did when it is reopened.
 /// </summary>
-public sealed class NightlyRuleRun(PostLoanDbContext db, RuleSetCache cache, IEnumerable<ISignalObserver> observers, TimeProvider clock, ILogger<NightlyRuleRun> logger) : ICloseStep
+public sealed class NightlyRuleRun(
+    PostLoanDbContext db, RuleSetCache cache, SignalIntake intake, NotificationCentre notifications, IEnumerable<ISignalObserver> observers, TimeProvider clock, ILogger<NightlyRuleRun> logger) : ICloseStep
 {
-    private static readonly BulkColumn[] SignalColumns =
-    [
-        new("CustomerId", typeof(int)), new("Source", typeof(int)), new("DedupKey", typeof(string)), new("RuleId", typeof(int)),
-        new("RuleVersionId", typeof(int)), new("Strength", typeof(double)), new("Severity", typeof(int)), new("Status", typeof(int)),
-        new("IsActive", typeof(bool)), new("Title", typeof(string)), new("Detail", typeof(string)), new("RaisedOn", typeof(DateOnly)),
-        new("RaisedAt", typeof(DateTimeOffset)), new("LastSeenOn", typeof(DateOnly)), new("Occurrences", typeof(int)),
-        new("OrganisationId", typeof(int)), new("OrganisationPath", typeof(string)), new("AccountManagerId", typeof(string)),
-    ];
-
     private static readonly BulkColumn[] ShadowColumns =
     [
         new("Date", typeof(DateOnly)), new("RuleVersionId", typeof(int)), new("RuleId", typeof(int)), new("CustomerId", typeof(int)),
@@ -53,10 +49,9 @@ public sealed class NightlyRuleRun(PostLoanDbContext db, RuleSetCache cache, IEn
         new("Evaluated", typeof(int)), new("Hits", typeof(int)), new("Unknown", typeof(int)), new("Overlap", typeof(int)),
     ];
 
-    private static readonly BulkColumn[] RefreshColumns =
+    private static readonly BulkColumn[] RepeatColumns =
     [
-        new("Date", typeof(DateOnly)), new("SignalId", typeof(long)), new("PreviousLastSeenOn", typeof(DateOnly)),
-        new("PreviousSeverity", typeof(int)), new("PreviousRuleVersionId", typeof(int)), new("PreviousDetail", typeof(string)),
+        new("Id", typeof(long)), new("LastSeenOn", typeof(DateOnly)), new("Severity", typeof(int)), new("RuleVersionId", typeof(int)), new("Detail", typeof(string)),
     ];
 
     /// <inheritdoc />
@@ -78,8 +73,11 @@ public sealed class NightlyRuleRun(PostLoanDbContext db, RuleSetCache cache, IEn
         try
         {
             var customers = await RuleCustomers.LoadAsync(connection, null, cancellationToken);
+            var loaded = watch.Elapsed;
             var evaluation = await RuleRunner.RunAsync(connection, set, date, customers, onlyListed: false, cancellationToken);
             var evaluating = watch.Elapsed;
+            logger.LogDebug("Warning rules {Date}: customers {Customers:0.00} s, industry medians {Industries:0.00} s, series refresh {Refresh:0.00} s, read {Read:0.00} s, evaluation {Evaluate:0.00} s (worker time)",
+                date, loaded.TotalSeconds, evaluation.Timings.Industries.TotalSeconds, evaluation.Timings.Refresh.TotalSeconds, evaluation.Timings.Read.TotalSeconds, evaluation.Timings.Evaluate.TotalSeconds);
             var byId = customers.ToDictionary(c => c.Id);
             var written = await WriteAsync(connection, set, date, evaluation, byId, cancellationToken);
             var summary = new RuleRunSummary(date, set.Entries.Length, evaluation.Customers, evaluation.Values, evaluation.Evaluated.Sum(),
@@ -94,7 +92,11 @@ public sealed class NightlyRuleRun(PostLoanDbContext db, RuleSetCache cache, IEn
         }
     }
 
-    /// <inheritdoc />
+    /// <summary>
+    /// Puts back what the date's run did: refreshed signals get their previous last-seen, severity, version and detail; the
+    /// signals it raised that nobody has worked on yet (raised or assigned, no check recorded) go, with their steps, in-app
+    /// notifications and undelivered messages — the rerun raises them again; shadow hits and run statistics go.
+    /// </summary>
     public async Task UndoAsync(DbConnection connection, DbTransaction transaction, DateOnly date, CancellationToken cancellationToken)
     {
         const string Sql = """
@@ -105,12 +107,21 @@ public sealed class NightlyRuleRun(PostLoanDbContext db, RuleSetCache cache, IEn
                 "Occurrences" = "Occurrences" - 1
             WHERE "Id" IN (SELECT "SignalId" FROM warning_rule_refreshes WHERE "Date" = @d);
             DELETE FROM warning_rule_refreshes WHERE "Date" = @d;
-            DELETE FROM warning_signals WHERE "Source" = @rule AND "RaisedOn" = @d AND "Status" = @raised AND "Occurrences" = 1
-                AND "Id" NOT IN (SELECT "SignalId" FROM warning_rule_refreshes);
+            CREATE TEMP TABLE IF NOT EXISTS undone_signals ("Id" BIGINT PRIMARY KEY);
+            DELETE FROM undone_signals;
+            INSERT INTO undone_signals SELECT "Id" FROM warning_signals s WHERE s."Source" = @rule AND s."RaisedOn" = @d AND s."Occurrences" = 1
+                AND s."Status" IN (@raised, @assigned) AND s."Id" NOT IN (SELECT "SignalId" FROM warning_rule_refreshes)
+                AND NOT EXISTS (SELECT 1 FROM signal_steps t WHERE t."SignalId" = s."Id" AND t."Kind" NOT IN (@stepRaised, @stepAssigned));
+            DELETE FROM signal_steps WHERE "SignalId" IN (SELECT "Id" FROM undone_signals);
+            DELETE FROM notifications WHERE "SignalId" IN (SELECT "Id" FROM undone_signals);
+            DELETE FROM notification_outbox WHERE "SignalId" IN (SELECT "Id" FROM undone_signals) AND "State" = @pending;
+            DELETE FROM warning_signals WHERE "Id" IN (SELECT "Id" FROM undone_signals);
+            DELETE FROM undone_signals;
             DELETE FROM warning_shadow_hits WHERE "Date" = @d;
             DELETE FROM warning_rule_runs WHERE "Date" = @d;
             """;
-        await using var command = BulkWriter.Command(connection, transaction, Sql, "d", date, "rule", (int)SignalSource.Rule, "raised", (int)SignalStatus.Raised);
+        await using var command = BulkWriter.Command(connection, transaction, Sql, "d", date, "rule", (int)SignalSource.Rule, "raised", (int)SignalStatus.Raised,
+            "assigned", (int)SignalStatus.Assigned, "stepRaised", (int)SignalStepKind.Raised, "stepAssigned", (int)SignalStepKind.Assigned, "pending", (int)OutboxState.Pending);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -119,7 +130,11 @@ public sealed class NightlyRuleRun(PostLoanDbContext db, RuleSetCache cache, IEn
         // Whole milliseconds: the instant marks this run's new signals and must compare equal after PostgreSQL's microseconds.
         var now = DateTimeOffset.FromUnixTimeMilliseconds(clock.GetUtcNow().ToUnixTimeMilliseconds());
         var publishedRules = set.Entries.Where(e => !e.IsShadow).Select(e => e.Rule.Id).Distinct().ToList();
+        var phase = System.Diagnostics.Stopwatch.StartNew();
+        TimeSpan activeRead, updated, inserted;
         var escalatedIds = new List<long>();
+        var fresh = new List<WarningSignal>();
+        ComposedNotifications composed;
         int created = 0, refreshed = 0, shadow = 0;
         await using (var tx = await connection.BeginTransactionAsync(cancellationToken))
         {
@@ -133,30 +148,18 @@ public sealed class NightlyRuleRun(PostLoanDbContext db, RuleSetCache cache, IEn
             if (publishedRules.Count > 0)
             {
                 await using var command = BulkWriter.Command(connection, tx,
-                    "SELECT \"Id\", \"CustomerId\", \"RuleId\", \"Severity\", \"LastSeenOn\", \"RuleVersionId\", \"Detail\" FROM warning_signals " +
+                    "SELECT \"Id\", \"CustomerId\", \"RuleId\", \"Severity\", \"LastSeenOn\" FROM warning_signals " +
                     $"WHERE \"IsActive\" = @yes AND \"Source\" = @rule AND \"RuleId\" IN ({string.Join(',', publishedRules.Select(r => r.ToString(CultureInfo.InvariantCulture)))})",
                     "yes", true, "rule", (int)SignalSource.Rule);
                 await using var reader = await command.ExecuteReaderAsync(cancellationToken);
                 while (await reader.ReadAsync(cancellationToken))
                 {
-                    active[(reader.GetInt32(1), reader.GetInt32(2))] = new ActiveSignal(reader.GetInt64(0), (SignalSeverity)reader.GetInt32(3),
-                        reader.GetFieldValue<DateOnly>(4), reader.IsDBNull(5) ? null : reader.GetInt32(5), reader.IsDBNull(6) ? null : reader.GetString(6));
+                    active[(reader.GetInt32(1), reader.GetInt32(2))] = new ActiveSignal(reader.GetInt64(0), (SignalSeverity)reader.GetInt32(3), reader.GetFieldValue<DateOnly>(4));
                 }
             }
 
-            var refreshedToday = new HashSet<long>();
-            await using (var command = BulkWriter.Command(connection, tx, "SELECT \"SignalId\" FROM warning_rule_refreshes WHERE \"Date\" = @d", "d", date))
-            await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
-            {
-                while (await reader.ReadAsync(cancellationToken))
-                {
-                    refreshedToday.Add(reader.GetInt64(0));
-                }
-            }
-
-            var inserts = new List<object?[]>();
+            activeRead = phase.Elapsed;
             var shadowRows = new List<object?[]>();
-            var refreshes = new List<object?[]>();
             var updates = new List<object?[]>();
             foreach (var hit in evaluation.Hits)
             {
@@ -177,12 +180,7 @@ public sealed class NightlyRuleRun(PostLoanDbContext db, RuleSetCache cache, IEn
                         continue; // already counted for this date (a rerun), or an older date than the signal has seen
                     }
 
-                    if (refreshedToday.Add(signal.Id))
-                    {
-                        refreshes.Add([date, signal.Id, signal.LastSeenOn, (int)signal.Severity, signal.RuleVersionId, signal.Detail]);
-                    }
-
-                    updates.Add([date > signal.LastSeenOn ? date : signal.LastSeenOn, escalated ? (int)severity : (int)signal.Severity, entry.Version.Id, hit.Detail, signal.Id]);
+                    updates.Add([signal.Id, date > signal.LastSeenOn ? date : signal.LastSeenOn, escalated ? (int)severity : (int)signal.Severity, entry.Version.Id, hit.Detail]);
                     if (escalated)
                     {
                         escalatedIds.Add(signal.Id);
@@ -192,18 +190,21 @@ public sealed class NightlyRuleRun(PostLoanDbContext db, RuleSetCache cache, IEn
                     continue;
                 }
 
-                inserts.Add([customer.Id, (int)SignalSource.Rule, SignalKeys.Rule(entry.Rule.Id), entry.Rule.Id, entry.Version.Id, 1.0, (int)severity,
-                    (int)SignalStatus.Raised, true, entry.Rule.NameZh, hit.Detail, date, now, date, 1, customer.OrganisationId, customer.OrganisationPath, customer.AccountManagerId]);
-                active[(customer.Id, entry.Rule.Id)] = new ActiveSignal(0, severity, date, entry.Version.Id, hit.Detail);
+                fresh.Add(new WarningSignal
+                {
+                    CustomerId = customer.Id, Source = SignalSource.Rule, DedupKey = SignalKeys.Rule(entry.Rule.Id), RuleId = entry.Rule.Id, RuleVersionId = entry.Version.Id,
+                    Severity = severity, Title = entry.Rule.NameZh, Detail = hit.Detail, RaisedOn = date, RaisedAt = now, LastSeenOn = date,
+                    OrganisationId = customer.OrganisationId, OrganisationPath = customer.OrganisationPath, AccountManagerId = customer.AccountManagerId,
+                });
+                active[(customer.Id, entry.Rule.Id)] = new ActiveSignal(0, severity, date);
             }
 
-            created = inserts.Count;
+            created = fresh.Count;
             shadow = shadowRows.Count;
-            await BulkWriter.InsertAsync(connection, tx, "warning_rule_refreshes", RefreshColumns, refreshes, cancellationToken);
-            await BulkWriter.ExecuteEachAsync(connection, tx,
-                "UPDATE warning_signals SET \"LastSeenOn\" = @p0, \"Severity\" = @p1, \"RuleVersionId\" = @p2, \"Detail\" = @p3, \"Occurrences\" = \"Occurrences\" + 1 WHERE \"Id\" = @p4",
-                5, updates, cancellationToken);
-            await BulkWriter.InsertAsync(connection, tx, "warning_signals", SignalColumns, inserts, cancellationToken);
+            await RefreshAsync(tx, date, updates, cancellationToken);
+            updated = phase.Elapsed;
+            composed = await intake.WriteAsync(tx, fresh, cancellationToken);
+            inserted = phase.Elapsed;
             await BulkWriter.InsertAsync(connection, tx, "warning_shadow_hits", ShadowColumns, shadowRows, cancellationToken);
             await BulkWriter.InsertAsync(connection, tx, "warning_rule_runs", RunColumns,
                 set.Entries.Select((e, i) => new object?[] { date, e.Version.Id, e.Rule.Id, (int)e.Version.State, evaluation.Evaluated[i], evaluation.HitCounts[i], evaluation.Unknown[i], evaluation.Overlap[i] }),
@@ -211,23 +212,62 @@ public sealed class NightlyRuleRun(PostLoanDbContext db, RuleSetCache cache, IEn
             await tx.CommitAsync(cancellationToken);
         }
 
+        var committed = phase.Elapsed;
+        await notifications.AfterCommitAsync(composed, cancellationToken);
         if (created + escalatedIds.Count > 0 && observers.Any())
         {
-            var told = await db.WarningSignals.IgnoreQueryFilters().AsNoTracking()
-                .Where(s => (s.Source == SignalSource.Rule && s.RaisedOn == date && s.RaisedAt == now) || escalatedIds.Contains(s.Id))
-                .ToListAsync(cancellationToken);
-            var escalated = escalatedIds.ToHashSet();
-            var raised = told.Select(s => new RaisedSignal(s, !escalated.Contains(s.Id), escalated.Contains(s.Id))).ToList();
+            var raised = fresh.Select(s => new RaisedSignal(s, true, false) { WorkflowStarted = true }).ToList();
+            if (escalatedIds.Count > 0)
+            {
+                var escalated = await db.WarningSignals.IgnoreQueryFilters().AsNoTracking().Where(s => escalatedIds.Contains(s.Id)).ToListAsync(cancellationToken);
+                raised.AddRange(escalated.Select(s => new RaisedSignal(s, false, true)));
+            }
+
             foreach (var observer in observers)
             {
                 await observer.OnRaisedAsync(raised, cancellationToken);
             }
         }
 
+        logger.LogDebug("Warning rules {Date} write: active signals read {Active:0.00} s, refreshes {Refreshes:0.00} s, new signals with steps and notifications {New:0.00} s, rest and commit {Commit:0.00} s, pushes and observers {Observers:0.00} s",
+            date, activeRead.TotalSeconds, (updated - activeRead).TotalSeconds, (inserted - updated).TotalSeconds, (committed - inserted).TotalSeconds, (phase.Elapsed - committed).TotalSeconds);
         return (created, refreshed, shadow);
     }
 
-    private sealed record ActiveSignal(long Id, SignalSeverity Severity, DateOnly LastSeenOn, int? RuleVersionId, string? Detail);
+    private sealed record ActiveSignal(long Id, SignalSeverity Severity, DateOnly LastSeenOn);
+
+    /// <summary>
+    /// Refreshes the repeated signals set-based: their new state is bulk-inserted into a temporary table, the undo log
+    /// (<c>warning_rule_refreshes</c>, once per signal and date) copies each one's previous state, and one UPDATE … FROM
+    /// applies the new one — a night's hundreds of thousands of repeats without a statement per signal.
+    /// </summary>
+    private static async Task RefreshAsync(DbTransaction tx, DateOnly date, List<object?[]> updates, CancellationToken cancellationToken)
+    {
+        if (updates.Count == 0)
+        {
+            return;
+        }
+
+        var connection = tx.Connection!;
+        await using (var create = BulkWriter.Command(connection, tx,
+            "CREATE TEMP TABLE IF NOT EXISTS rule_repeats (\"Id\" BIGINT PRIMARY KEY, \"LastSeenOn\" DATE, \"Severity\" INTEGER, \"RuleVersionId\" INTEGER, \"Detail\" TEXT); DELETE FROM rule_repeats"))
+        {
+            await create.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await BulkWriter.InsertAsync(connection, tx, "rule_repeats", RepeatColumns, updates, cancellationToken);
+        const string Sql = """
+            INSERT INTO warning_rule_refreshes ("Date", "SignalId", "PreviousLastSeenOn", "PreviousSeverity", "PreviousRuleVersionId", "PreviousDetail")
+                SELECT @d, s."Id", s."LastSeenOn", s."Severity", s."RuleVersionId", s."Detail" FROM warning_signals s JOIN rule_repeats r ON r."Id" = s."Id"
+                WHERE NOT EXISTS (SELECT 1 FROM warning_rule_refreshes f WHERE f."Date" = @d AND f."SignalId" = s."Id");
+            UPDATE warning_signals SET "LastSeenOn" = r."LastSeenOn", "Severity" = r."Severity", "RuleVersionId" = r."RuleVersionId", "Detail" = r."Detail",
+                "Occurrences" = warning_signals."Occurrences" + 1
+                FROM rule_repeats r WHERE r."Id" = warning_signals."Id";
+            DELETE FROM rule_repeats;
+            """;
+        await using var command = BulkWriter.Command(connection, tx, Sql, "d", date);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
 }
 
 /// <summary>The dedup keys of rule signals.</summary>

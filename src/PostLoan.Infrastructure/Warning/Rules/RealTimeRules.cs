@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 using PostLoan.Domain.Warning.Rules;
 using PostLoan.Domain.Warning.Signals;
 using PostLoan.Infrastructure.Persistence;
@@ -27,7 +28,7 @@ public sealed record CustomerEvaluation(int CustomerId, DateOnly Date, IReadOnly
 /// just those customers and their hits raised through <see cref="SignalRaiser"/> (same dedup as the nightly run). Also
 /// "evaluate now" for one customer from the customer's page.
 /// </summary>
-public sealed class RealTimeRules(PostLoanDbContext db, RuleSetCache cache, SignalRaiser raiser) : IIndicatorObserver
+public sealed class RealTimeRules(PostLoanDbContext db, RuleSetCache cache, SignalRaiser raiser, ILogger<RealTimeRules> logger) : IIndicatorObserver
 {
     /// <inheritdoc />
     public async Task OnIndicatorsChangedAsync(IReadOnlyCollection<int> customerIds, DateOnly date, CancellationToken cancellationToken) =>
@@ -58,6 +59,7 @@ public sealed class RealTimeRules(PostLoanDbContext db, RuleSetCache cache, Sign
     private async Task<(CompiledRuleSet Set, RuleEvaluation Evaluation, IReadOnlyList<RaisedSignal> Raised)> EvaluateAsync(
         IReadOnlyCollection<int> customerIds, DateOnly date, bool includeShadow, CancellationToken cancellationToken)
     {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
         var set = await cache.LoadAsync(db, date, includeShadow, cancellationToken);
         var connection = db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(cancellationToken);
@@ -84,7 +86,10 @@ public sealed class RealTimeRules(PostLoanDbContext db, RuleSetCache cache, Sign
                 };
             })
             .ToList();
+        var evaluated = watch.Elapsed;
         var raised = await raiser.RaiseAsync(drafts, cancellationToken);
+        logger.LogDebug("Real-time rules: {Customers} customer(s) evaluated in {Evaluate:0} ms, {Drafts} hit(s) raised in {Raise:0} ms",
+            customerIds.Count, evaluated.TotalMilliseconds, drafts.Count, (watch.Elapsed - evaluated).TotalMilliseconds);
         return (set, evaluation, raised);
     }
 }

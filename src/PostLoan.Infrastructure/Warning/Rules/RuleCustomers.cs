@@ -2,70 +2,122 @@ using System.Data.Common;
 using System.Globalization;
 using PostLoan.Domain.Ledger.Customers;
 using PostLoan.Domain.Warning.Rules;
+using Microsoft.Data.Sqlite;
 using PostLoan.Infrastructure.Persistence;
+using SQLitePCL;
 
 namespace PostLoan.Infrastructure.Warning.Rules;
 
 /// <summary>Reads the customers the rules run over, with the products of their loans, in one pass each (no tracking).</summary>
 public static class RuleCustomers
 {
+    private const string ProductsSql = "SELECT DISTINCT \"CustomerId\", \"ProductId\" FROM loans{0} ORDER BY \"CustomerId\", \"ProductId\"";
+
+    private const string CustomersSql = "SELECT \"Id\", \"OrganisationId\", \"OrganisationPath\", \"AccountManagerId\", \"Kind\", \"Industry\" FROM customers{0} ORDER BY \"Id\"";
+
     /// <summary>Every customer (or those listed), sorted by id. Customers with the same products share one products array.</summary>
     public static async Task<List<RuleCustomer>> LoadAsync(DbConnection connection, IReadOnlyCollection<int>? only, CancellationToken cancellationToken)
     {
+        if (only is null && connection is SqliteConnection sqlite)
+        {
+            return LoadSqlite(sqlite);
+        }
+
         var filter = only is null ? "" : $" WHERE \"{{0}}\" IN ({string.Join(',', only.Select(i => i.ToString(CultureInfo.InvariantCulture)))})";
         var products = new Dictionary<int, List<int>>();
-        await using (var command = BulkWriter.Command(connection, null,
-            "SELECT DISTINCT \"CustomerId\", \"ProductId\" FROM loans" + string.Format(CultureInfo.InvariantCulture, filter, "CustomerId") + " ORDER BY \"CustomerId\", \"ProductId\""))
+        await using (var command = BulkWriter.Command(connection, null, string.Format(CultureInfo.InvariantCulture, ProductsSql, string.Format(CultureInfo.InvariantCulture, filter, "CustomerId"))))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
             {
-                var customer = reader.GetInt32(0);
-                if (!products.TryGetValue(customer, out var list))
-                {
-                    products[customer] = list = [];
-                }
-
-                list.Add(reader.GetInt32(1));
+                AddProduct(products, reader.GetInt32(0), reader.GetInt32(1));
             }
         }
 
-        var shared = new Dictionary<string, int[]>(StringComparer.Ordinal) { [""] = [] };
-        var customers = new List<RuleCustomer>();
-        await using (var command = BulkWriter.Command(connection, null,
-            "SELECT \"Id\", \"OrganisationId\", \"OrganisationPath\", \"AccountManagerId\", \"Kind\", \"Industry\" FROM customers" +
-            string.Format(CultureInfo.InvariantCulture, filter, "Id") + " ORDER BY \"Id\""))
+        var builder = new Builder(products);
+        await using (var command = BulkWriter.Command(connection, null, string.Format(CultureInfo.InvariantCulture, CustomersSql, string.Format(CultureInfo.InvariantCulture, filter, "Id"))))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
-            var paths = new Dictionary<string, string>(StringComparer.Ordinal);
-            var industries = new Dictionary<string, string>(StringComparer.Ordinal);
             while (await reader.ReadAsync(cancellationToken))
             {
-                var id = reader.GetInt32(0);
-                var key = products.TryGetValue(id, out var list) ? string.Join(',', list) : "";
-                if (!shared.TryGetValue(key, out var array))
-                {
-                    shared[key] = array = [.. list!];
-                }
-
-                var path = Intern(paths, reader.GetString(2));
-                var industry = reader.IsDBNull(5) ? null : Intern(industries, reader.GetString(5));
-                customers.Add(new RuleCustomer(id, reader.GetInt32(1), path, reader.IsDBNull(3) ? null : reader.GetString(3),
-                    (CustomerKind)reader.GetInt32(4), industry, array));
+                builder.Add(reader.GetInt32(0), reader.GetInt32(1), builder.Paths.Get(reader.GetString(2)), reader.IsDBNull(3) ? null : builder.Managers.Get(reader.GetString(3)),
+                    (CustomerKind)reader.GetInt32(4), reader.IsDBNull(5) ? null : builder.Industries.Get(reader.GetString(5)));
             }
         }
 
-        return customers;
+        return builder.Customers;
     }
 
-    private static string Intern(Dictionary<string, string> pool, string value)
+    /// <summary>The whole book on SQLite, stepped through SQLite's own API (a million customers: no reader or string per column).</summary>
+    private static List<RuleCustomer> LoadSqlite(SqliteConnection connection)
     {
-        if (!pool.TryGetValue(value, out var interned))
+        var db = connection.Handle ?? throw new InvalidOperationException("the SQLite connection is not open");
+        var products = new Dictionary<int, List<int>>();
+        Step(db, string.Format(CultureInfo.InvariantCulture, ProductsSql, ""), statement => AddProduct(products, raw.sqlite3_column_int(statement, 0), raw.sqlite3_column_int(statement, 1)));
+        var builder = new Builder(products);
+        Step(db, string.Format(CultureInfo.InvariantCulture, CustomersSql, ""), statement => builder.Add(
+            raw.sqlite3_column_int(statement, 0), raw.sqlite3_column_int(statement, 1), builder.Paths.Get(raw.sqlite3_column_blob(statement, 2)),
+            raw.sqlite3_column_type(statement, 3) == raw.SQLITE_NULL ? null : builder.Managers.Get(raw.sqlite3_column_blob(statement, 3)),
+            (CustomerKind)raw.sqlite3_column_int(statement, 4),
+            raw.sqlite3_column_type(statement, 5) == raw.SQLITE_NULL ? null : builder.Industries.Get(raw.sqlite3_column_blob(statement, 5))));
+        return builder.Customers;
+    }
+
+    private static void Step(sqlite3 db, string sql, Action<sqlite3_stmt> row)
+    {
+        BulkWriter.Check(db, raw.sqlite3_prepare_v2(db, sql, out var statement));
+        try
         {
-            pool[value] = interned = value;
+            int rc;
+            while ((rc = raw.sqlite3_step(statement)) == raw.SQLITE_ROW)
+            {
+                row(statement);
+            }
+
+            if (rc != raw.SQLITE_DONE)
+            {
+                BulkWriter.Check(db, rc);
+            }
+        }
+        finally
+        {
+            raw.sqlite3_finalize(statement);
+        }
+    }
+
+    private static void AddProduct(Dictionary<int, List<int>> products, int customer, int product)
+    {
+        if (!products.TryGetValue(customer, out var list))
+        {
+            products[customer] = list = [];
         }
 
-        return interned;
+        list.Add(product);
+    }
+
+    /// <summary>Builds the customers, sharing one products array per distinct product set and one string per distinct text.</summary>
+    private sealed class Builder(Dictionary<int, List<int>> products)
+    {
+        private readonly Dictionary<string, int[]> _shared = new(StringComparer.Ordinal) { [""] = [] };
+
+        public List<RuleCustomer> Customers { get; } = [];
+
+        public TextPool Paths { get; } = new();
+
+        public TextPool Managers { get; } = new();
+
+        public TextPool Industries { get; } = new();
+
+        public void Add(int id, int organisationId, string path, string? manager, CustomerKind kind, string? industry)
+        {
+            var key = products.TryGetValue(id, out var list) ? string.Join(',', list) : "";
+            if (!_shared.TryGetValue(key, out var array))
+            {
+                _shared[key] = array = [.. list!];
+            }
+
+            Customers.Add(new RuleCustomer(id, organisationId, path, manager, kind, industry, array));
+        }
     }
 }
 
@@ -75,51 +127,100 @@ public sealed class IndustryStatistics(IReadOnlyDictionary<string, double> media
     /// <inheritdoc />
     public double LatestMedian(string indicator) => medians.TryGetValue(indicator, out var median) ? median : double.NaN;
 
-    /// <summary>For each industry, the median of each customer's latest value of every indicator the set compares with its industry.</summary>
+    /// <summary>
+    /// For each industry, the median of each customer's latest value of every indicator the set compares with its industry,
+    /// from the packed series (refreshed first): one pass over a row per customer.
+    /// </summary>
     public static async Task<IReadOnlyDictionary<string, IndustryStatistics>> LoadAsync(DbConnection connection, CompiledRuleSet set, DateOnly date, CancellationToken cancellationToken)
     {
         var codes = set.Layout.Features.Where(f => f.Function == RuleFunction.IndustryMedian).Select(f => f.Indicator).Distinct().ToList();
-        var ids = new Dictionary<int, string>();
+        var ids = new Dictionary<int, int>();
         await using (var command = BulkWriter.Command(connection, null, "SELECT \"Id\", \"Code\" FROM indicators"))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
             {
-                if (codes.Contains(reader.GetString(1)))
+                var index = codes.IndexOf(reader.GetString(1));
+                if (index >= 0)
                 {
-                    ids[reader.GetInt32(0)] = reader.GetString(1);
+                    ids[reader.GetInt32(0)] = index;
                 }
             }
         }
 
-        var latest = new Dictionary<(string Industry, string Code), Dictionary<int, double>>();
-        if (ids.Count > 0)
+        if (ids.Count == 0)
         {
-            await using var command = BulkWriter.Command(connection, null,
-                "SELECT c.\"Industry\", v.\"IndicatorId\", v.\"CustomerId\", v.\"Value\" FROM indicator_values v JOIN customers c ON c.\"Id\" = v.\"CustomerId\" " +
-                $"WHERE v.\"IndicatorId\" IN ({string.Join(',', ids.Keys.Select(i => i.ToString(CultureInfo.InvariantCulture)))}) AND v.\"Date\" >= @from AND v.\"Date\" <= @to AND c.\"Industry\" IS NOT NULL " +
-                "ORDER BY v.\"Date\", v.\"Id\"", "from", set.FirstDate(date), "to", date);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            return new Dictionary<string, IndustryStatistics>(StringComparer.Ordinal);
+        }
+
+        await Indicators.IndicatorSeriesPacker.RefreshAsync(connection, cancellationToken);
+        var industryOf = new Dictionary<int, string>();
+        var names = new TextPool();
+        await using (var command = BulkWriter.Command(connection, null, "SELECT \"Id\", \"Industry\" FROM customers WHERE \"Industry\" IS NOT NULL"))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
             while (await reader.ReadAsync(cancellationToken))
             {
-                var key = (reader.GetString(0), ids[reader.GetInt32(1)]);
-                if (!latest.TryGetValue(key, out var values))
+                industryOf[reader.GetInt32(0)] = names.Get(reader.GetString(1));
+            }
+        }
+
+        var slots = new int[ids.Keys.Max() + 1];
+        Array.Fill(slots, -1);
+        foreach (var (id, index) in ids)
+        {
+            slots[id] = index;
+        }
+
+        var values = new Dictionary<(string Industry, int Code), List<double>>();
+        var latest = new LatestSink(new double[codes.Count]);
+        var (from, to) = (set.FirstDate(date).DayNumber, date.DayNumber);
+        await using (var command = BulkWriter.Command(connection, null, "SELECT \"CustomerId\", \"Data\" FROM indicator_series ORDER BY \"CustomerId\""))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                if (!industryOf.TryGetValue(reader.GetInt32(0), out var industry))
                 {
-                    latest[key] = values = [];
+                    continue;
                 }
 
-                // Rows come in date order: the last one written per customer is its latest value.
-                var value = reader.GetDouble(3);
-                if (!double.IsNaN(value))
+                Array.Fill(latest.Values, double.NaN);
+                Indicators.PackedSeries.Read(reader.GetFieldValue<byte[]>(1), slots, from, to, ref latest);
+                for (var code = 0; code < codes.Count; code++)
                 {
-                    values[reader.GetInt32(2)] = value;
+                    if (double.IsNaN(latest.Values[code]))
+                    {
+                        continue;
+                    }
+
+                    if (!values.TryGetValue((industry, code), out var list))
+                    {
+                        values[(industry, code)] = list = [];
+                    }
+
+                    list.Add(latest.Values[code]);
                 }
             }
         }
 
-        return latest.GroupBy(l => l.Key.Industry, StringComparer.Ordinal).ToDictionary(
+        return values.GroupBy(l => l.Key.Industry, StringComparer.Ordinal).ToDictionary(
             g => g.Key,
-            g => new IndustryStatistics(g.ToDictionary(l => l.Key.Code, l => IndustryMedian.Of(l.Value.Values), StringComparer.Ordinal)),
+            g => new IndustryStatistics(g.ToDictionary(l => codes[l.Key.Code], l => IndustryMedian.Of(l.Value), StringComparer.Ordinal)),
             StringComparer.Ordinal);
+    }
+
+    /// <summary>Keeps each indicator's last value that is a number (values arrive in date order).</summary>
+    private readonly struct LatestSink(double[] values) : Indicators.ISeriesSink
+    {
+        public double[] Values { get; } = values;
+
+        public void Add(int slot, int day, double value)
+        {
+            if (!double.IsNaN(value))
+            {
+                Values[slot] = value;
+            }
+        }
     }
 }

@@ -5,6 +5,7 @@ using Microsoft.Data.Sqlite;
 using PostLoan.Domain.Ledger.Customers;
 using PostLoan.Domain.Warning.Rules;
 using PostLoan.Infrastructure.Persistence;
+using PostLoan.Infrastructure.Warning.Indicators;
 using SQLitePCL;
 
 namespace PostLoan.Infrastructure.Warning.Rules;
@@ -32,6 +33,9 @@ public sealed class RuleEvaluation(int entries)
     /// <summary>Indicator values read.</summary>
     public long Values { get; set; }
 
+    /// <summary>Where the time went: industry medians, refreshing the packed series, reading (overlapping the evaluation), evaluating (summed over the workers).</summary>
+    public (TimeSpan Industries, TimeSpan Refresh, TimeSpan Read, TimeSpan Evaluate) Timings { get; set; }
+
     internal void Add(RuleEvaluation part)
     {
         Hits.AddRange(part.Hits);
@@ -44,12 +48,14 @@ public sealed class RuleEvaluation(int entries)
         }
 
         Customers += part.Customers;
+        Timings = (Timings.Industries, Timings.Refresh, Timings.Read, Timings.Evaluate + part.Timings.Evaluate);
     }
 }
 
 /// <summary>
-/// Evaluates a compiled rule set over customers as of a date: reads every needed indicator value in one ordered pass over
-/// <c>indicator_values</c> (no EF, no tracking; on SQLite straight through the native API), builds each customer's series
+/// Evaluates a compiled rule set over customers as of a date: reads every needed indicator value in one ordered pass —
+/// over the whole book from the packed series (one row per customer, refreshed first, <see cref="IndicatorSeriesPacker"/>),
+/// for listed customers from <c>indicator_values</c> (no EF, no tracking; on SQLite straight through the native API) — builds each customer's series
 /// once, fills its feature vector once and runs every version whose scope covers it. Reading and evaluation overlap: the
 /// reader hands batches of customers to one evaluator per core.
 /// </summary>
@@ -69,24 +75,40 @@ public static class RuleRunner
             return total;
         }
 
+        var watch = System.Diagnostics.Stopwatch.StartNew();
         var industries = set.UsesIndustryMedian ? await set.IndustriesAsync(connection, date, fresh: !onlyListed, cancellationToken) : null;
+        var industriesTime = watch.Elapsed;
         var applicable = new ApplicableEntries(set);
         var channel = Channel.CreateBounded<Batch>(new BoundedChannelOptions(Environment.ProcessorCount * 2) { SingleWriter = true });
         var workers = Enumerable.Range(0, Environment.ProcessorCount).Select(_ => Task.Run(async () =>
         {
             var part = new RuleEvaluation(set.Entries.Length);
             var evaluator = new Evaluator(set, date, industries, applicable);
+            var busy = new System.Diagnostics.Stopwatch();
             await foreach (var batch in channel.Reader.ReadAllAsync(cancellationToken))
             {
+                busy.Start();
                 evaluator.Evaluate(batch, part);
+                busy.Stop();
             }
+
+            part.Timings = (default, default, default, busy.Elapsed);
 
             return part;
         }, cancellationToken)).ToArray();
 
         long values;
+        var refresh = TimeSpan.Zero;
+        var reading = System.Diagnostics.Stopwatch.StartNew();
         try
         {
+            if (!onlyListed)
+            {
+                // The whole book is read from the packed series: bring them up to date with indicator_values first.
+                await IndicatorSeriesPacker.RefreshAsync(connection, cancellationToken);
+                refresh = reading.Elapsed;
+            }
+
             values = await Task.Run(() => ReadAsync(connection, set, date, customers, onlyListed, channel.Writer, cancellationToken), cancellationToken);
         }
         finally
@@ -100,18 +122,16 @@ public static class RuleRunner
         }
 
         total.Values = values;
+        total.Timings = (industriesTime, refresh, reading.Elapsed - refresh, total.Timings.Evaluate);
         return total;
     }
 
-    /// <summary>The values a run reads: (customer, indicator, date, value), ordered by customer; dates as the two named parameters.</summary>
-    public static string ValuesSql(CompiledRuleSet set, IReadOnlyList<RuleCustomer> customers, bool onlyListed, string from, string to)
+    /// <summary>The values of the listed customers a run reads: (customer, indicator, date, value), ordered by customer; dates as the two named parameters.</summary>
+    public static string ValuesSql(CompiledRuleSet set, IReadOnlyList<RuleCustomer> customers, string from, string to)
     {
         var ids = string.Join(',', set.IndicatorIds.Where(i => i >= 0).Distinct().Select(i => i.ToString(CultureInfo.InvariantCulture)));
-        var only = onlyListed ? $" AND \"CustomerId\" IN ({string.Join(',', customers.Select(c => c.Id.ToString(CultureInfo.InvariantCulture)))})" : "";
-        // On SQLite the whole book is read along the covering (customer, indicator, date, id, value) index, whose order is the
-        // order wanted and which holds the value: no row is visited. The planner would otherwise pick the date index and sort.
-        var table = from.StartsWith('?') && !onlyListed ? $"indicator_values INDEXED BY \"{PostLoanDbContext.IndicatorSeriesIndex}\"" : "indicator_values";
-        return $"SELECT \"CustomerId\", \"IndicatorId\", \"Date\", \"Value\" FROM {table} WHERE \"IndicatorId\" IN ({ids}) AND \"Date\" >= {from} AND \"Date\" <= {to}{only} ORDER BY \"CustomerId\", \"IndicatorId\", \"Date\", \"Id\"";
+        var only = string.Join(',', customers.Select(c => c.Id.ToString(CultureInfo.InvariantCulture)));
+        return $"SELECT \"CustomerId\", \"IndicatorId\", \"Date\", \"Value\" FROM indicator_values WHERE \"IndicatorId\" IN ({ids}) AND \"Date\" >= {from} AND \"Date\" <= {to} AND \"CustomerId\" IN ({only}) ORDER BY \"CustomerId\", \"IndicatorId\", \"Date\", \"Id\"";
     }
 
     private static async Task<long> ReadAsync(DbConnection connection, CompiledRuleSet set, DateOnly date, IReadOnlyList<RuleCustomer> customers, bool onlyListed, ChannelWriter<Batch> writer, CancellationToken cancellationToken)
@@ -146,12 +166,47 @@ public static class RuleRunner
         }
 
         long count = 0;
-        if (slotOfIndicator.Count > 0)
+        if (slotOfIndicator.Count > 0 && !onlyListed)
+        {
+            // The whole book: one packed row per customer instead of a row per value (refreshed by the caller).
+            var slots = new int[slotOfIndicator.Keys.Max() + 1];
+            Array.Fill(slots, -1);
+            foreach (var (indicator, slot) in slotOfIndicator)
+            {
+                slots[indicator] = slot;
+            }
+
+            var (from, to) = (set.FirstDate(date).DayNumber, date.DayNumber);
+            if (connection is SqliteConnection sqlite)
+            {
+                foreach (var rows in ReadPackedSqlite(sqlite, slots, from, to, builder))
+                {
+                    count += rows;
+                    await FlushAsync();
+                }
+            }
+            else
+            {
+                await using var command = BulkWriter.Command(connection, null, "SELECT \"CustomerId\", \"Data\" FROM indicator_series ORDER BY \"CustomerId\"");
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                var customersRead = 0;
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    var sink = new BuilderSink(builder, reader.GetInt32(0));
+                    count += PackedSeries.Read(reader.GetFieldValue<byte[]>(1), slots, from, to, ref sink);
+                    if (++customersRead % BatchSize == 0)
+                    {
+                        await FlushAsync();
+                    }
+                }
+            }
+        }
+        else if (slotOfIndicator.Count > 0)
         {
             var first = set.FirstDate(date);
             if (connection is SqliteConnection sqlite)
             {
-                var sql = ValuesSql(set, customers, onlyListed, "?1", "?2");
+                var sql = ValuesSql(set, customers, "?1", "?2");
                 foreach (var rows in ReadSqlite(sqlite, sql, first, date, Row))
                 {
                     count += rows;
@@ -160,7 +215,7 @@ public static class RuleRunner
             }
             else
             {
-                await using var command = BulkWriter.Command(connection, null, ValuesSql(set, customers, onlyListed, "@from", "@to"), "from", first, "to", date);
+                await using var command = BulkWriter.Command(connection, null, ValuesSql(set, customers, "@from", "@to"), "from", first, "to", date);
                 await using var reader = await command.ExecuteReaderAsync(cancellationToken);
                 while (await reader.ReadAsync(cancellationToken))
                 {
@@ -176,6 +231,46 @@ public static class RuleRunner
         builder.Finish();
         await FlushAsync();
         return count;
+    }
+
+    /// <summary>Steps through the packed series in customer order with SQLite's own API, yielding every few thousand customers.</summary>
+    private static IEnumerable<int> ReadPackedSqlite(SqliteConnection connection, int[] slots, int from, int to, BatchBuilder builder)
+    {
+        var db = connection.Handle ?? throw new InvalidOperationException("the SQLite connection is not open");
+        BulkWriter.Check(db, raw.sqlite3_prepare_v2(db, "SELECT \"CustomerId\", \"Data\" FROM indicator_series ORDER BY \"CustomerId\"", out var statement));
+        try
+        {
+            var values = 0;
+            var customers = 0;
+            int rc;
+            while ((rc = raw.sqlite3_step(statement)) == raw.SQLITE_ROW)
+            {
+                var sink = new BuilderSink(builder, raw.sqlite3_column_int(statement, 0));
+                values += PackedSeries.Read(raw.sqlite3_column_blob(statement, 1), slots, from, to, ref sink);
+                if (++customers == BatchSize)
+                {
+                    yield return values;
+                    (values, customers) = (0, 0);
+                }
+            }
+
+            if (rc != raw.SQLITE_DONE)
+            {
+                BulkWriter.Check(db, rc);
+            }
+
+            yield return values;
+        }
+        finally
+        {
+            raw.sqlite3_finalize(statement);
+        }
+    }
+
+    /// <summary>Hands one customer's decoded values to the batch builder.</summary>
+    private readonly struct BuilderSink(BatchBuilder builder, int customerId) : ISeriesSink
+    {
+        public void Add(int slot, int day, double value) => builder.Add(customerId, slot, DateOnly.FromDayNumber(day), value);
     }
 
     /// <summary>Steps the statement through SQLite's own API, yielding every few thousand rows so the caller can hand batches on.</summary>

@@ -1,6 +1,9 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using PostLoan.Domain.Warning.Signals;
 using PostLoan.Infrastructure.Persistence;
+using PostLoan.Infrastructure.Warning.Push;
 
 namespace PostLoan.Infrastructure.Warning.Signals;
 
@@ -37,7 +40,14 @@ public sealed record SignalDraft(
 /// <param name="Signal">The active signal (new or refreshed).</param>
 /// <param name="IsNew">True when a new signal was raised; false when an active one was refreshed.</param>
 /// <param name="Escalated">True when a repeat raised the severity of an active signal.</param>
-public sealed record RaisedSignal(WarningSignal Signal, bool IsNew, bool Escalated);
+public sealed record RaisedSignal(WarningSignal Signal, bool IsNew, bool Escalated)
+{
+    /// <summary>
+    /// True when the writer stored the signal already raised and assigned, with its steps and notifications
+    /// (<see cref="SignalIntake"/>): the workflow observer leaves it alone, the others (contagion) still act.
+    /// </summary>
+    public bool WorkflowStarted { get; init; }
+}
 
 /// <summary>
 /// Told about new and escalated signals after they are stored: push to the web app and channels, related-party
@@ -55,7 +65,13 @@ public interface ISignalObserver
 /// occurrences, a higher severity) instead of raising a duplicate. The nightly rule run over the whole book writes
 /// set-based with the same semantics and then tells the same observers.
 /// </summary>
-public sealed class SignalRaiser(PostLoanDbContext db, IEnumerable<ISignalObserver> observers, TimeProvider clock)
+/// <remarks>
+/// Resolved from a scope (<paramref name="services"/> given), new signals are stored with <see cref="SignalIntake"/>: bulk-inserted
+/// already raised and assigned, with their steps, notifications and messages, in the transaction that refreshes the repeats
+/// (a burst of real-time events costs a few statements, not an entity each). Built by hand without it, everything goes
+/// through the change tracker and the workflow observer assigns.
+/// </remarks>
+public sealed class SignalRaiser(PostLoanDbContext db, IEnumerable<ISignalObserver> observers, TimeProvider clock, IServiceProvider? services = null)
 {
     /// <summary>Stores the drafts (new or refreshed) in one transaction and tells the observers.</summary>
     public async Task<IReadOnlyList<RaisedSignal>> RaiseAsync(IReadOnlyList<SignalDraft> drafts, CancellationToken cancellationToken = default)
@@ -70,7 +86,7 @@ public sealed class SignalRaiser(PostLoanDbContext db, IEnumerable<ISignalObserv
         {
             results = await StoreAsync(drafts, cancellationToken);
         }
-        catch (DbUpdateException)
+        catch (Exception ex) when (ex is DbUpdateException or System.Data.Common.DbException)
         {
             // Another node raised the same signal at the same moment (the filtered unique index refused the duplicate):
             // what it stored is now active, so storing again refreshes it.
@@ -103,6 +119,7 @@ public sealed class SignalRaiser(PostLoanDbContext db, IEnumerable<ISignalObserv
             .ToDictionaryAsync(s => (s.CustomerId, s.DedupKey), cancellationToken);
 
         var now = clock.GetUtcNow();
+        var intake = services?.GetService<SignalIntake>();
         var results = new List<RaisedSignal>(drafts.Count);
         foreach (var draft in drafts)
         {
@@ -151,12 +168,29 @@ public sealed class SignalRaiser(PostLoanDbContext db, IEnumerable<ISignalObserv
                 OrganisationPath = customer.OrganisationPath,
                 AccountManagerId = customer.AccountManagerId,
             };
-            db.WarningSignals.Add(signal);
             active[(draft.CustomerId, draft.DedupKey)] = signal;
-            results.Add(new RaisedSignal(signal, true, false));
+            if (intake is null)
+            {
+                db.WarningSignals.Add(signal);
+            }
+
+            results.Add(new RaisedSignal(signal, true, false) { WorkflowStarted = intake is not null });
         }
 
-        await db.SaveChangesAsync(cancellationToken);
+        if (intake is null)
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return results;
+        }
+
+        await using (var tx = await db.Database.BeginTransactionAsync(cancellationToken))
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            var composed = await intake.WriteAsync(tx.GetDbTransaction(), results.Where(r => r.IsNew).Select(r => r.Signal).ToList(), cancellationToken);
+            await tx.CommitAsync(cancellationToken);
+            await services!.GetRequiredService<NotificationCentre>().AfterCommitAsync(composed, cancellationToken);
+        }
+
         return results;
     }
 }

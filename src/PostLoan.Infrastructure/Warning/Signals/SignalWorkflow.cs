@@ -85,60 +85,33 @@ public sealed class SignalWorkflow(
 
     /// <summary>
     /// Assigns new signals to the customer's account manager with the check deadline (system step, called by the observer);
-    /// without an account manager the supervisors are told. A repeat that raised the severity is logged and told.
+    /// without an account manager the supervisors are told. A repeat that raised the severity is logged and told. Signals a
+    /// set-based writer already took through these steps (<see cref="RaisedSignal.WorkflowStarted"/>) are skipped.
     /// </summary>
     public async Task OnRaisedAsync(IReadOnlyList<RaisedSignal> raised, CancellationToken cancellationToken = default)
     {
         // A night's run can raise tens of thousands at once: work in chunks, each one save and one notification batch, and
         // keep the change tracker small between them (those entities were the run's own, untracked copies).
         var clear = raised.Count > RaisedChunk;
-        var deadline = raised.Any(r => r.IsNew) ? await DeadlineAsync(cancellationToken) : default;
-        var checkers = new Dictionary<int, IReadOnlyList<string>>();
-        async Task<IReadOnlyList<string>> CheckersAsync(int organisationId)
-        {
-            if (!checkers.TryGetValue(organisationId, out var found))
-            {
-                checkers[organisationId] = found = await supervisors.OfAsync(organisationId, cancellationToken);
-            }
-
-            return found;
-        }
-
-        foreach (var chunk in raised.Chunk(RaisedChunk))
+        var plan = new IntakePlanner(this, db, supervisors);
+        foreach (var chunk in raised.Where(r => !r.WorkflowStarted).Chunk(RaisedChunk))
         {
             var ids = chunk.Select(r => r.Signal.Id).ToList();
             var signals = await db.WarningSignals.IgnoreQueryFilters().Where(s => ids.Contains(s.Id)).ToDictionaryAsync(s => s.Id, cancellationToken);
-            var managers = signals.Values.Select(s => s.AccountManagerId).OfType<string>().Distinct().ToList();
-            var active = (await db.Users.Where(u => managers.Contains(u.Id) && u.IsActive).Select(u => u.Id).ToListAsync(cancellationToken)).ToHashSet();
-            var notices = new List<SignalNotice>(chunk.Length);
-            foreach (var item in chunk)
+            var fresh = chunk.Where(r => r.IsNew).Select(r => signals.GetValueOrDefault(r.Signal.Id)).OfType<WarningSignal>().ToList();
+            var (steps, notices) = await plan.NewAsync(fresh, cancellationToken);
+            db.SignalSteps.AddRange(steps);
+            foreach (var item in chunk.Where(r => !r.IsNew))
             {
                 if (!signals.TryGetValue(item.Signal.Id, out var signal))
                 {
                     continue;
                 }
 
-                if (item.IsNew)
-                {
-                    Step(signal, SignalStepKind.Raised, SignalStatus.Raised, signal.Detail);
-                    if (signal.AccountManagerId is { } manager && active.Contains(manager))
-                    {
-                        var assigned = AssignTo(signal, manager, "自动分派给客户经理", deadline);
-                        (assigned.ActorId, assigned.ActorName) = ("system", "system");
-                        notices.Add(new SignalNotice([manager], NotificationKind.SignalNew, signal, "请在期限内完成排查"));
-                    }
-                    else
-                    {
-                        notices.Add(new SignalNotice(await CheckersAsync(signal.OrganisationId), NotificationKind.SignalNew, signal, "客户无客户经理，请分派"));
-                    }
-
-                    continue;
-                }
-
                 var step = Step(signal, SignalStepKind.SeverityRaised, signal.Status, $"严重程度升至 {signal.Severity}");
                 (step.ActorId, step.ActorName) = ("system", "system");
                 await AddRedFlagIfVerifiedAsync(signal, cancellationToken);
-                var told = new List<string>(await CheckersAsync(signal.OrganisationId));
+                var told = new List<string>(await plan.CheckersAsync(signal.OrganisationId, cancellationToken));
                 if (signal.AssignedToId is { } assignee)
                 {
                     told.Add(assignee);
@@ -153,6 +126,65 @@ public sealed class SignalWorkflow(
             {
                 db.ChangeTracker.Clear();
             }
+        }
+    }
+
+    /// <summary>
+    /// The first steps of new signals, in memory for a set-based writer: each is raised (a step by the current user) and, when
+    /// its customer's account manager is active, assigned to them with the check deadline (a system step); the notices say who
+    /// to tell — the account manager, or the organisation's supervisors when nobody could be assigned. Moves the signals'
+    /// status, assignee and deadline; the caller stores signals, steps and notifications.
+    /// </summary>
+    public Task<(List<SignalStep> Steps, List<SignalNotice> Notices)> PlanNewAsync(IReadOnlyList<WarningSignal> signals, CancellationToken cancellationToken = default) =>
+        new IntakePlanner(this, db, supervisors).NewAsync(signals, cancellationToken);
+
+    /// <summary>What planning new signals reads once per batch: the deadline, active account managers, supervisors per organisation.</summary>
+    private sealed class IntakePlanner(SignalWorkflow workflow, PostLoanDbContext db, SignalSupervisors supervisors)
+    {
+        private readonly Dictionary<int, IReadOnlyList<string>> _checkers = [];
+        private DateTimeOffset? _deadline;
+
+        public async Task<IReadOnlyList<string>> CheckersAsync(int organisationId, CancellationToken cancellationToken)
+        {
+            if (!_checkers.TryGetValue(organisationId, out var found))
+            {
+                _checkers[organisationId] = found = await supervisors.OfAsync(organisationId, cancellationToken);
+            }
+
+            return found;
+        }
+
+        public async Task<(List<SignalStep> Steps, List<SignalNotice> Notices)> NewAsync(IReadOnlyList<WarningSignal> signals, CancellationToken cancellationToken)
+        {
+            var steps = new List<SignalStep>(signals.Count * 2);
+            var notices = new List<SignalNotice>(signals.Count);
+            if (signals.Count == 0)
+            {
+                return (steps, notices);
+            }
+
+            var deadline = _deadline ??= await workflow.DeadlineAsync(cancellationToken);
+            var managers = signals.Select(s => s.AccountManagerId).OfType<string>().Distinct().ToList();
+            var active = managers.Count == 0 ? [] : (await db.Users.Where(u => managers.Contains(u.Id) && u.IsActive).Select(u => u.Id)
+                .ToListAsync(cancellationToken)).ToHashSet();
+            foreach (var signal in signals)
+            {
+                steps.Add(workflow.NewStep(signal, SignalStepKind.Raised, SignalStatus.Raised, signal.Detail));
+                if (signal.AccountManagerId is { } manager && active.Contains(manager))
+                {
+                    var assigned = workflow.NewStep(signal, SignalStepKind.Assigned, SignalStatus.Assigned, "自动分派给客户经理");
+                    (assigned.ActorId, assigned.ActorName, assigned.AssigneeId) = ("system", "system", manager);
+                    (signal.AssignedToId, signal.DueAt, signal.EscalatedAt) = (manager, deadline, null);
+                    steps.Add(assigned);
+                    notices.Add(new SignalNotice([manager], NotificationKind.SignalNew, signal, "请在期限内完成排查"));
+                }
+                else
+                {
+                    notices.Add(new SignalNotice(await CheckersAsync(signal.OrganisationId, cancellationToken), NotificationKind.SignalNew, signal, "客户无客户经理，请分派"));
+                }
+            }
+
+            return (steps, notices);
         }
     }
 
@@ -597,13 +629,20 @@ public sealed class SignalWorkflow(
     /// <summary>Appends a step and moves the signal to <paramref name="to"/>.</summary>
     private SignalStep Step(WarningSignal signal, SignalStepKind kind, SignalStatus to, string? note)
     {
+        var step = NewStep(signal, kind, to, note);
+        db.SignalSteps.Add(step);
+        return step;
+    }
+
+    /// <summary>A step by the current user moving the signal to <paramref name="to"/>, not yet added to the context.</summary>
+    private SignalStep NewStep(WarningSignal signal, SignalStepKind kind, SignalStatus to, string? note)
+    {
         var step = new SignalStep
         {
             SignalId = signal.Id, Kind = kind, At = clock.GetUtcNow(), ActorId = db.CurrentUser.UserId, ActorName = db.CurrentUser.UserName,
             From = signal.Status, To = to, Note = note, CustomerId = signal.CustomerId, OrganisationPath = signal.OrganisationPath, AccountManagerId = signal.AccountManagerId,
         };
         signal.Status = to;
-        db.SignalSteps.Add(step);
         return step;
     }
 

@@ -20,6 +20,7 @@ public static class SignalWorkflowServices
     {
         services.AddScoped<CreditLineService>();
         services.AddScoped<SignalWorkflow>();
+        services.AddScoped<SignalIntake>();
         services.AddScoped<SignalSupervisors>();
         services.AddScoped<SignalEscalation>();
         services.AddScoped<ISignalObserver, SignalAssignmentObserver>();

@@ -19,7 +19,8 @@ namespace PostLoan.Integration.Tests.Warning.Rules;
 /// <summary>
 /// Warning rules end to end (domain.md §5): expressions are checked on save with the offending column; publication needs a
 /// second risk manager; a rule scoped to one organisation does not fire on another's customer; the nightly step raises,
-/// refreshes without duplicates, reruns idempotently and is undone on reopen; shadow versions never raise; an arriving
+/// refreshes without duplicates, reruns idempotently and is undone on reopen; the packed series the nightly run reads follow
+/// every insert, change and delete of values; shadow versions never raise; an arriving
 /// value raises in real time; a backtest on a hand-built history gives exact counts; users outside role or scope are refused.
 /// </summary>
 public abstract class WarningRuleWorkflow : IAsyncLifetime
@@ -194,6 +195,27 @@ public abstract class WarningRuleWorkflow : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_packed_series_follow_every_insert_change_and_delete_of_values()
+    {
+        await AddValuesAsync(StandardIndicators.DaysPastDue, (_beijingCustomer, Day1, 35), (_beijingCustomer, Day2, 36));
+        Assert.Contains((StandardIndicators.DaysPastDue, Day1, 35.0), await PackedAsync(_beijingCustomer));
+        Assert.Equal(await StoredAsync(_beijingCustomer), await PackedAsync(_beijingCustomer));
+
+        await using var db = _app.SystemDb();
+        var dpd = await db.Indicators.Where(i => i.Code == StandardIndicators.DaysPastDue).Select(i => i.Id).SingleAsync();
+        await db.IndicatorValues.Where(v => v.CustomerId == _beijingCustomer && v.IndicatorId == dpd && v.Date == Day1).ExecuteUpdateAsync(u => u.SetProperty(v => v.Value, 40.0));
+        var changed = await PackedAsync(_beijingCustomer);
+        Assert.Contains((StandardIndicators.DaysPastDue, Day1, 40.0), changed);
+        Assert.DoesNotContain((StandardIndicators.DaysPastDue, Day1, 35.0), changed);
+
+        await db.IndicatorValues.Where(v => v.CustomerId == _beijingCustomer && v.IndicatorId == dpd).ExecuteDeleteAsync();
+        var deleted = await PackedAsync(_beijingCustomer);
+        Assert.DoesNotContain(deleted, p => p.Code == StandardIndicators.DaysPastDue);
+        Assert.Equal(await StoredAsync(_beijingCustomer), deleted);
+        Assert.False(await db.Set<StaleIndicatorSeries>().AnyAsync());
+    }
+
+    [Fact]
     public async Task A_shadow_version_records_its_hits_and_never_raises()
     {
         using var risk = await _app.WithTokenAsync("risk");
@@ -314,6 +336,37 @@ public abstract class WarningRuleWorkflow : IAsyncLifetime
         }
 
         await db.SaveChangesAsync();
+    }
+
+    /// <summary>Refreshes the packed series and decodes the customer's row: (code, date, value) in indicator, date order.</summary>
+    private async Task<List<(string Code, DateOnly Date, double Value)>> PackedAsync(int customerId)
+    {
+        await using var db = _app.SystemDb();
+        await db.Database.OpenConnectionAsync();
+        await IndicatorSeriesPacker.RefreshAsync(db.Database.GetDbConnection());
+        var codes = await db.Indicators.ToDictionaryAsync(i => i.Id, i => i.Code);
+        var row = await db.Set<PackedIndicatorSeries>().SingleOrDefaultAsync(p => p.CustomerId == customerId);
+        var slots = Enumerable.Range(0, codes.Keys.Max() + 1).ToArray();
+        var sink = new ListSink([]);
+        PackedSeries.Read(row?.Data ?? [], slots, DateOnly.MinValue.DayNumber, DateOnly.MaxValue.DayNumber, ref sink);
+        return sink.Values.Select(v => (codes[v.Slot], DateOnly.FromDayNumber(v.Day), v.Value)).ToList();
+    }
+
+    /// <summary>The customer's values as indicator_values holds them, in the packed order (indicator id, date, id).</summary>
+    private async Task<List<(string Code, DateOnly Date, double Value)>> StoredAsync(int customerId)
+    {
+        await using var db = _app.SystemDb();
+        var codes = await db.Indicators.ToDictionaryAsync(i => i.Id, i => i.Code);
+        var values = await db.IndicatorValues.Where(v => v.CustomerId == customerId).OrderBy(v => v.IndicatorId).ThenBy(v => v.Date).ThenBy(v => v.Id)
+            .Select(v => new { v.IndicatorId, v.Date, v.Value }).ToListAsync();
+        return values.Select(v => (codes[v.IndicatorId], v.Date, v.Value)).ToList();
+    }
+
+    private readonly struct ListSink(List<(int Slot, int Day, double Value)> values) : ISeriesSink
+    {
+        public List<(int Slot, int Day, double Value)> Values { get; } = values;
+
+        public void Add(int slot, int day, double value) => Values.Add((slot, day, value));
     }
 
     /// <summary>The customer's loan enters 关注 on <paramref name="date"/> (an applied change, as the nightly classification records it).</summary>

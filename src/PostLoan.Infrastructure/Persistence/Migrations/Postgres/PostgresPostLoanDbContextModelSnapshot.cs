@@ -3982,6 +3982,30 @@ namespace PostLoan.Infrastructure.Persistence.Migrations.Postgres
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("PostLoan.Infrastructure.Warning.Indicators.PackedIndicatorSeries", b =>
+                {
+                    b.Property<int>("CustomerId")
+                        .HasColumnType("integer");
+
+                    b.Property<byte[]>("Data")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.HasKey("CustomerId");
+
+                    b.ToTable("indicator_series", (string)null);
+                });
+
+            modelBuilder.Entity("PostLoan.Infrastructure.Warning.Indicators.StaleIndicatorSeries", b =>
+                {
+                    b.Property<int>("CustomerId")
+                        .HasColumnType("integer");
+
+                    b.HasKey("CustomerId");
+
+                    b.ToTable("indicator_series_stale", (string)null);
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>
                 {
                     b.HasOne("Microsoft.AspNetCore.Identity.IdentityRole", null)

@@ -3881,6 +3881,30 @@ namespace PostLoan.Infrastructure.Persistence.Migrations.Sqlite
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("PostLoan.Infrastructure.Warning.Indicators.PackedIndicatorSeries", b =>
+                {
+                    b.Property<int>("CustomerId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("Data")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("CustomerId");
+
+                    b.ToTable("indicator_series", (string)null);
+                });
+
+            modelBuilder.Entity("PostLoan.Infrastructure.Warning.Indicators.StaleIndicatorSeries", b =>
+                {
+                    b.Property<int>("CustomerId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("CustomerId");
+
+                    b.ToTable("indicator_series_stale", (string)null);
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>
                 {
                     b.HasOne("Microsoft.AspNetCore.Identity.IdentityRole", null)

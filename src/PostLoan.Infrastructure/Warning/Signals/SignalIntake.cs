@@ -1,0 +1,66 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
+using PostLoan.Domain.Warning.Signals;
+using PostLoan.Infrastructure.Persistence;
+using PostLoan.Infrastructure.Warning.Push;
+
+namespace PostLoan.Infrastructure.Warning.Signals;
+
+/// <summary>
+/// Stores new signals set-based inside the caller's transaction, already through the workflow's first steps: ids
+/// reserved, each raised and assigned to its account manager (<see cref="SignalWorkflow.PlanNewAsync"/>), and the signals,
+/// their steps, in-app notifications and outbox messages (<see cref="NotificationCentre.ComposeAsync"/>) bulk-inserted —
+/// so they commit or roll back together with whatever raised them. A night's hundreds of thousands of new signals cost
+/// a few bulk inserts instead of tracked entities; the caller pushes with <see cref="NotificationCentre.AfterCommitAsync"/>
+/// after its commit and tells the other observers with <see cref="RaisedSignal.WorkflowStarted"/> set.
+/// </summary>
+public sealed class SignalIntake(PostLoanDbContext db, SignalWorkflow workflow, NotificationCentre notifications)
+{
+    /// <summary>Writes <paramref name="signals"/> (new, without ids) and what their first steps produce; returns the notifications to push after the commit.</summary>
+    public async Task<ComposedNotifications> WriteAsync(DbTransaction transaction, IReadOnlyList<WarningSignal> signals, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(transaction);
+        ArgumentNullException.ThrowIfNull(signals);
+        if (signals.Count == 0)
+        {
+            return new ComposedNotifications([], []);
+        }
+
+        // The workflow and the notification centre read users, subscriptions and the calendar through EF: in this transaction.
+        var enlisted = db.Database.CurrentTransaction is null;
+        if (enlisted)
+        {
+            await db.Database.UseTransactionAsync(transaction, cancellationToken);
+        }
+
+        try
+        {
+            var ids = await EntityBulk.ReserveIdsAsync(transaction, "warning_signals", signals.Count, cancellationToken);
+            for (var i = 0; i < signals.Count; i++)
+            {
+                signals[i].Id = ids[i];
+            }
+
+            var (steps, notices) = await workflow.PlanNewAsync(signals, cancellationToken);
+            var composed = await notifications.ComposeAsync(notices, cancellationToken);
+            var notificationIds = await EntityBulk.ReserveIdsAsync(transaction, "notifications", composed.Notifications.Count, cancellationToken);
+            for (var i = 0; i < notificationIds.Length; i++)
+            {
+                composed.Notifications[i].Id = notificationIds[i];
+            }
+
+            await EntityBulk.InsertAsync(db, transaction, signals, withIds: true, cancellationToken);
+            await EntityBulk.InsertAsync(db, transaction, steps, withIds: false, cancellationToken);
+            await EntityBulk.InsertAsync(db, transaction, composed.Notifications, withIds: true, cancellationToken);
+            await EntityBulk.InsertAsync(db, transaction, composed.Outbox, withIds: false, cancellationToken);
+            return composed;
+        }
+        finally
+        {
+            if (enlisted)
+            {
+                await db.Database.UseTransactionAsync(null, cancellationToken);
+            }
+        }
+    }
+}
