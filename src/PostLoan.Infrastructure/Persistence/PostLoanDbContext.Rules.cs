@@ -88,7 +88,6 @@ public abstract partial class PostLoanDbContext
         builder.Entity<RuleSignalRefresh>(b =>
         {
             b.ToTable("warning_rule_refreshes");
-            b.Property(r => r.PreviousDetail).HasMaxLength(2000);
             b.HasIndex(r => new { r.Date, r.SignalId }).IsUnique();
             b.HasOne<WarningSignal>().WithMany().HasForeignKey(r => r.SignalId).OnDelete(DeleteBehavior.Cascade);
         });

@@ -10,6 +10,8 @@ public sealed class TextPool
 {
     private readonly Dictionary<string, string> _pool = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+    private byte[] _lastBytes = [];
+    private string _last = "";
 
     public TextPool() => _lookup = _pool.GetAlternateLookup<ReadOnlySpan<char>>();
 
@@ -26,6 +28,18 @@ public sealed class TextPool
 
     /// <summary>The pooled string of UTF-8 <paramref name="utf8"/>.</summary>
     public string Get(ReadOnlySpan<byte> utf8)
+    {
+        // Rows in id order often repeat the text of the row before (the same branch, the same manager).
+        if (utf8.SequenceEqual(_lastBytes))
+        {
+            return _last;
+        }
+
+        _lastBytes = utf8.ToArray();
+        return _last = Decode(utf8);
+    }
+
+    private string Decode(ReadOnlySpan<byte> utf8)
     {
         Span<char> chars = utf8.Length <= 256 ? stackalloc char[utf8.Length] : new char[utf8.Length];
         var length = Encoding.UTF8.GetChars(utf8, chars);

@@ -73,6 +73,18 @@ public sealed class FeatureLayout
             }
 
             var observations = seriesByIndicator[step.Indicator] is { } series ? series.Observations : [];
+            if (observations.IsEmpty)
+            {
+                // No values: the features do not depend on the date (NaN, or 0 for counts and event sums), computed once.
+                var empty = step.Empty ??= Compute(step, [], evaluationDate);
+                for (var f = 0; f < step.Features.Length; f++)
+                {
+                    vector[step.Features[f].Slot] = empty[f];
+                }
+
+                continue;
+            }
+
             var window = lastMonths[..step.MaxWindow];
             IndicatorWindows.Bucket(observations, step.Kind, evaluationDate, 0, window);
             var latest = step.Anchored ? IndicatorWindows.LatestPeriod(observations, step.Kind, evaluationDate) : -1;
@@ -131,6 +143,17 @@ public sealed class FeatureLayout
         return [.. steps];
     }
 
+    /// <summary>The features of one step computed on its own (allocates; used once per step for a series without values).</summary>
+    private static double[] Compute(IndicatorPlan step, ReadOnlySpan<IndicatorObservation> observations, DateOnly evaluationDate)
+    {
+        var series = new IndicatorSeries(observations.ToArray());
+        return [.. step.Features.Select(f => IndicatorWindows.Compute(f.Feature, series, null, evaluationDate))];
+    }
+
     /// <summary>The features of one indicator (or, with <see cref="Indicator"/> −1, the industry medians).</summary>
-    private sealed record IndicatorPlan(int Indicator, IndicatorKind Kind, int MaxWindow, bool Anchored, (int Slot, RuleFeature Feature)[] Features);
+    private sealed record IndicatorPlan(int Indicator, IndicatorKind Kind, int MaxWindow, bool Anchored, (int Slot, RuleFeature Feature)[] Features)
+    {
+        /// <summary>The features' values when the customer has no value of the indicator (set on first use).</summary>
+        public double[]? Empty { get; set; }
+    }
 }

@@ -23,8 +23,14 @@ public static class IndicatorWindows
     public const int AnchoredMonths = RuleFunctions.YearMonths + 1;
 
     /// <summary>The period (0 = the evaluation month) of a date.</summary>
-    public static int PeriodOf(DateOnly date, DateOnly evaluationDate) =>
-        (evaluationDate.Year * 12 + evaluationDate.Month) - (date.Year * 12 + date.Month);
+    public static int PeriodOf(DateOnly date, DateOnly evaluationDate) => MonthNumber(evaluationDate) - MonthNumber(date);
+
+    /// <summary>Months since year 0 (one calendar decomposition of the day number).</summary>
+    private static int MonthNumber(DateOnly date)
+    {
+        date.Deconstruct(out var year, out var month, out _);
+        return (year * 12) + month;
+    }
 
     /// <summary>The latest period with a value: the period of the latest observation on or before the evaluation date
     /// for a numeric indicator (−1 when there is none), always 0 for an event count.</summary>
@@ -39,7 +45,7 @@ public static class IndicatorWindows
         {
             if (observations[i].Date <= evaluationDate && !double.IsNaN(observations[i].Value))
             {
-                return PeriodOf(observations[i].Date, evaluationDate);
+                return MonthNumber(evaluationDate) - MonthNumber(observations[i].Date);
             }
         }
 
@@ -52,6 +58,7 @@ public static class IndicatorWindows
     {
         var events = kind == IndicatorKind.EventCount;
         buckets.Fill(events ? 0 : double.NaN);
+        var evaluationMonth = MonthNumber(evaluationDate);
         for (var i = observations.Length - 1; i >= 0; i--)
         {
             var observation = observations[i];
@@ -60,7 +67,7 @@ public static class IndicatorWindows
                 continue;
             }
 
-            var slot = PeriodOf(observation.Date, evaluationDate) - firstPeriod;
+            var slot = evaluationMonth - MonthNumber(observation.Date) - firstPeriod;
             if (slot >= buckets.Length)
             {
                 break;

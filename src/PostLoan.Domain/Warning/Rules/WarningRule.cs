@@ -178,6 +178,4 @@ public sealed class RuleSignalRefresh
     public SignalSeverity PreviousSeverity { get; set; }
 
     public int? PreviousRuleVersionId { get; set; }
-
-    public string? PreviousDetail { get; set; }
 }

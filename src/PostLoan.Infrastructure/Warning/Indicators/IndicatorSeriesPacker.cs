@@ -60,10 +60,12 @@ public static class IndicatorSeriesPacker
         Execute(db, "INSERT INTO refreshing_series SELECT \"CustomerId\" FROM indicator_series_stale");
         Execute(db, "DELETE FROM indicator_series_stale");
         Execute(db, "DELETE FROM indicator_series WHERE \"CustomerId\" IN (SELECT \"CustomerId\" FROM refreshing_series)");
+        // CROSS JOIN keeps the stale customers as the outer loop (SQLite's planner would otherwise scan every value), and
+        // ordering by r."CustomerId" lets it see that the rows already come in order (no sort).
         const string Values = """
             SELECT v."CustomerId", v."IndicatorId", v."Date", v."Value" FROM refreshing_series r
-            JOIN indicator_values v INDEXED BY ix_indicator_values_series ON v."CustomerId" = r."CustomerId"
-            ORDER BY v."CustomerId", v."IndicatorId", v."Date", v."Id"
+            CROSS JOIN indicator_values v INDEXED BY ix_indicator_values_series ON v."CustomerId" = r."CustomerId"
+            ORDER BY r."CustomerId", v."IndicatorId", v."Date", v."Id"
             """;
         BulkWriter.Check(db, raw.sqlite3_prepare_v2(db, Values, out var read));
         BulkWriter.Check(db, raw.sqlite3_prepare_v2(db, "INSERT INTO indicator_series (\"CustomerId\", \"Data\") VALUES (?1, ?2)", out var write));

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Diagnostics;
 using System.Globalization;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using PostLoan.Domain.Warning.Push;
@@ -8,8 +9,10 @@ using PostLoan.Domain.Warning.Rules;
 using PostLoan.Domain.Warning.Signals;
 using PostLoan.Infrastructure.Ledger.Close;
 using PostLoan.Infrastructure.Persistence;
+using PostLoan.Infrastructure.Warning.Indicators;
 using PostLoan.Infrastructure.Warning.Push;
 using PostLoan.Infrastructure.Warning.Signals;
+using SQLitePCL;
 
 namespace PostLoan.Infrastructure.Warning.Rules;
 
@@ -93,7 +96,8 @@ public sealed class NightlyRuleRun(
     }
 
     /// <summary>
-    /// Puts back what the date's run did: refreshed signals get their previous last-seen, severity, version and detail; the
+    /// Puts back what the date's run did: refreshed signals get their previous last-seen, severity and version (the detail
+    /// stays until the date is closed again); the
     /// signals it raised that nobody has worked on yet (raised or assigned, no check recorded) go, with their steps, in-app
     /// notifications and undelivered messages — the rerun raises them again; shadow hits and run statistics go.
     /// </summary>
@@ -103,7 +107,6 @@ public sealed class NightlyRuleRun(
             UPDATE warning_signals SET "LastSeenOn" = (SELECT r."PreviousLastSeenOn" FROM warning_rule_refreshes r WHERE r."SignalId" = warning_signals."Id" AND r."Date" = @d),
                 "Severity" = (SELECT r."PreviousSeverity" FROM warning_rule_refreshes r WHERE r."SignalId" = warning_signals."Id" AND r."Date" = @d),
                 "RuleVersionId" = (SELECT r."PreviousRuleVersionId" FROM warning_rule_refreshes r WHERE r."SignalId" = warning_signals."Id" AND r."Date" = @d),
-                "Detail" = (SELECT r."PreviousDetail" FROM warning_rule_refreshes r WHERE r."SignalId" = warning_signals."Id" AND r."Date" = @d),
                 "Occurrences" = "Occurrences" - 1
             WHERE "Id" IN (SELECT "SignalId" FROM warning_rule_refreshes WHERE "Date" = @d);
             DELETE FROM warning_rule_refreshes WHERE "Date" = @d;
@@ -147,14 +150,22 @@ public sealed class NightlyRuleRun(
             var active = new Dictionary<(int Customer, int Rule), ActiveSignal>();
             if (publishedRules.Count > 0)
             {
-                await using var command = BulkWriter.Command(connection, tx,
-                    "SELECT \"Id\", \"CustomerId\", \"RuleId\", \"Severity\", \"LastSeenOn\" FROM warning_signals " +
-                    $"WHERE \"IsActive\" = @yes AND \"Source\" = @rule AND \"RuleId\" IN ({string.Join(',', publishedRules.Select(r => r.ToString(CultureInfo.InvariantCulture)))})",
-                    "yes", true, "rule", (int)SignalSource.Rule);
-                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-                while (await reader.ReadAsync(cancellationToken))
+                var sql = "SELECT \"Id\", \"CustomerId\", \"RuleId\", \"Severity\", \"LastSeenOn\" FROM warning_signals " +
+                    $"WHERE \"IsActive\" AND \"Source\" = {(int)SignalSource.Rule} AND \"RuleId\" IN ({string.Join(',', publishedRules.Select(r => r.ToString(CultureInfo.InvariantCulture)))})";
+                if (connection is SqliteConnection sqlite)
                 {
-                    active[(reader.GetInt32(1), reader.GetInt32(2))] = new ActiveSignal(reader.GetInt64(0), (SignalSeverity)reader.GetInt32(3), reader.GetFieldValue<DateOnly>(4));
+                    // Hundreds of thousands of active signals after a while: stepped through SQLite's own API.
+                    RuleCustomers.Step(sqlite.Handle!, sql, row => active[(raw.sqlite3_column_int(row, 1), raw.sqlite3_column_int(row, 2))] = new ActiveSignal(
+                        raw.sqlite3_column_int64(row, 0), (SignalSeverity)raw.sqlite3_column_int(row, 3), DateOnly.FromDayNumber(IndicatorSeriesPacker.DayNumber(raw.sqlite3_column_blob(row, 4)))));
+                }
+                else
+                {
+                    await using var command = BulkWriter.Command(connection, tx, sql);
+                    await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                    while (await reader.ReadAsync(cancellationToken))
+                    {
+                        active[(reader.GetInt32(1), reader.GetInt32(2))] = new ActiveSignal(reader.GetInt64(0), (SignalSeverity)reader.GetInt32(3), reader.GetFieldValue<DateOnly>(4));
+                    }
                 }
             }
 
@@ -238,8 +249,9 @@ public sealed class NightlyRuleRun(
 
     /// <summary>
     /// Refreshes the repeated signals set-based: their new state is bulk-inserted into a temporary table, the undo log
-    /// (<c>warning_rule_refreshes</c>, once per signal and date) copies each one's previous state, and one UPDATE … FROM
-    /// applies the new one — a night's hundreds of thousands of repeats without a statement per signal.
+    /// (<c>warning_rule_refreshes</c>, once per signal and date) copies each one's previous last-seen date, severity and
+    /// version, and one UPDATE … FROM applies the new one — a night's hundreds of thousands of repeats without a statement
+    /// per signal. The detail (the values read) is not logged: a reopened date is closed again, which rewrites it.
     /// </summary>
     private static async Task RefreshAsync(DbTransaction tx, DateOnly date, List<object?[]> updates, CancellationToken cancellationToken)
     {
@@ -257,8 +269,8 @@ public sealed class NightlyRuleRun(
 
         await BulkWriter.InsertAsync(connection, tx, "rule_repeats", RepeatColumns, updates, cancellationToken);
         const string Sql = """
-            INSERT INTO warning_rule_refreshes ("Date", "SignalId", "PreviousLastSeenOn", "PreviousSeverity", "PreviousRuleVersionId", "PreviousDetail")
-                SELECT @d, s."Id", s."LastSeenOn", s."Severity", s."RuleVersionId", s."Detail" FROM warning_signals s JOIN rule_repeats r ON r."Id" = s."Id"
+            INSERT INTO warning_rule_refreshes ("Date", "SignalId", "PreviousLastSeenOn", "PreviousSeverity", "PreviousRuleVersionId")
+                SELECT @d, s."Id", s."LastSeenOn", s."Severity", s."RuleVersionId" FROM warning_signals s JOIN rule_repeats r ON r."Id" = s."Id"
                 WHERE NOT EXISTS (SELECT 1 FROM warning_rule_refreshes f WHERE f."Date" = @d AND f."SignalId" = s."Id");
             UPDATE warning_signals SET "LastSeenOn" = r."LastSeenOn", "Severity" = r."Severity", "RuleVersionId" = r."RuleVersionId", "Detail" = r."Detail",
                 "Occurrences" = warning_signals."Occurrences" + 1

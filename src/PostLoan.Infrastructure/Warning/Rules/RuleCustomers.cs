@@ -63,7 +63,7 @@ public static class RuleCustomers
         return builder.Customers;
     }
 
-    private static void Step(sqlite3 db, string sql, Action<sqlite3_stmt> row)
+    internal static void Step(sqlite3 db, string sql, Action<sqlite3_stmt> row)
     {
         BulkWriter.Check(db, raw.sqlite3_prepare_v2(db, sql, out var statement));
         try
@@ -154,17 +154,6 @@ public sealed class IndustryStatistics(IReadOnlyDictionary<string, double> media
         }
 
         await Indicators.IndicatorSeriesPacker.RefreshAsync(connection, cancellationToken);
-        var industryOf = new Dictionary<int, string>();
-        var names = new TextPool();
-        await using (var command = BulkWriter.Command(connection, null, "SELECT \"Id\", \"Industry\" FROM customers WHERE \"Industry\" IS NOT NULL"))
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
-        {
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                industryOf[reader.GetInt32(0)] = names.Get(reader.GetString(1));
-            }
-        }
-
         var slots = new int[ids.Keys.Max() + 1];
         Array.Fill(slots, -1);
         foreach (var (id, index) in ids)
@@ -172,35 +161,43 @@ public sealed class IndustryStatistics(IReadOnlyDictionary<string, double> media
             slots[id] = index;
         }
 
+        var names = new TextPool();
         var values = new Dictionary<(string Industry, int Code), List<double>>();
         var latest = new LatestSink(new double[codes.Count]);
         var (from, to) = (set.FirstDate(date).DayNumber, date.DayNumber);
-        await using (var command = BulkWriter.Command(connection, null, "SELECT \"CustomerId\", \"Data\" FROM indicator_series ORDER BY \"CustomerId\""))
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        void Customer(string industry, ReadOnlySpan<byte> data)
         {
-            while (await reader.ReadAsync(cancellationToken))
+            Array.Fill(latest.Values, double.NaN);
+            Indicators.PackedSeries.Read(data, slots, from, to, ref latest);
+            for (var code = 0; code < codes.Count; code++)
             {
-                if (!industryOf.TryGetValue(reader.GetInt32(0), out var industry))
+                if (double.IsNaN(latest.Values[code]))
                 {
                     continue;
                 }
 
-                Array.Fill(latest.Values, double.NaN);
-                Indicators.PackedSeries.Read(reader.GetFieldValue<byte[]>(1), slots, from, to, ref latest);
-                for (var code = 0; code < codes.Count; code++)
+                if (!values.TryGetValue((industry, code), out var list))
                 {
-                    if (double.IsNaN(latest.Values[code]))
-                    {
-                        continue;
-                    }
-
-                    if (!values.TryGetValue((industry, code), out var list))
-                    {
-                        values[(industry, code)] = list = [];
-                    }
-
-                    list.Add(latest.Values[code]);
+                    values[(industry, code)] = list = [];
                 }
+
+                list.Add(latest.Values[code]);
+            }
+        }
+
+        const string Sql = "SELECT c.\"Industry\", p.\"Data\" FROM indicator_series p JOIN customers c ON c.\"Id\" = p.\"CustomerId\" WHERE c.\"Industry\" IS NOT NULL";
+        if (connection is SqliteConnection sqlite)
+        {
+            var db = sqlite.Handle ?? throw new InvalidOperationException("the SQLite connection is not open");
+            RuleCustomers.Step(db, Sql, statement => Customer(names.Get(raw.sqlite3_column_blob(statement, 0)), raw.sqlite3_column_blob(statement, 1)));
+        }
+        else
+        {
+            await using var command = BulkWriter.Command(connection, null, Sql);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                Customer(names.Get(reader.GetString(0)), reader.GetFieldValue<byte[]>(1));
             }
         }
 

@@ -3428,10 +3428,6 @@ namespace PostLoan.Infrastructure.Persistence.Migrations.Postgres
                     b.Property<DateOnly>("Date")
                         .HasColumnType("date");
 
-                    b.Property<string>("PreviousDetail")
-                        .HasMaxLength(2000)
-                        .HasColumnType("character varying(2000)");
-
                     b.Property<DateOnly>("PreviousLastSeenOn")
                         .HasColumnType("date");
 

@@ -3339,10 +3339,6 @@ namespace PostLoan.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<DateOnly>("Date")
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("PreviousDetail")
-                        .HasMaxLength(2000)
-                        .HasColumnType("TEXT");
-
                     b.Property<DateOnly>("PreviousLastSeenOn")
                         .HasColumnType("TEXT");
 
