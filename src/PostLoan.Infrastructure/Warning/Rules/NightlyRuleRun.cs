@@ -55,6 +55,7 @@ public sealed class NightlyRuleRun(
     private static readonly BulkColumn[] RepeatColumns =
     [
         new("Id", typeof(long)), new("LastSeenOn", typeof(DateOnly)), new("Severity", typeof(int)), new("RuleVersionId", typeof(int)), new("Detail", typeof(string)),
+        new("Logged", typeof(bool)),
     ];
 
     /// <inheritdoc />
@@ -96,7 +97,8 @@ public sealed class NightlyRuleRun(
     }
 
     /// <summary>
-    /// Puts back what the date's run did: refreshed signals get their previous last-seen, severity and version (the detail
+    /// Puts back what the date's run did: refreshed signals get their previous last-seen, severity and version — from the
+    /// log, or, for a plain repeat of the run before (not logged), that run's date — and lose the occurrence (the detail
     /// stays until the date is closed again); the
     /// signals it raised that nobody has worked on yet (raised or assigned, no check recorded) go, with their steps, in-app
     /// notifications and undelivered messages — the rerun raises them again; shadow hits and run statistics go.
@@ -104,6 +106,10 @@ public sealed class NightlyRuleRun(
     public async Task UndoAsync(DbConnection connection, DbTransaction transaction, DateOnly date, CancellationToken cancellationToken)
     {
         const string Sql = """
+            UPDATE warning_signals SET "LastSeenOn" = (SELECT MAX(u."Date") FROM warning_rule_runs u WHERE u."Date" < @d), "Occurrences" = "Occurrences" - 1
+            WHERE "Source" = @rule AND "LastSeenOn" = @d AND "RaisedOn" < @d AND "Occurrences" > 1
+                AND "Id" NOT IN (SELECT "SignalId" FROM warning_rule_refreshes WHERE "Date" = @d)
+                AND EXISTS (SELECT 1 FROM warning_rule_runs u WHERE u."Date" < @d);
             UPDATE warning_signals SET "LastSeenOn" = (SELECT r."PreviousLastSeenOn" FROM warning_rule_refreshes r WHERE r."SignalId" = warning_signals."Id" AND r."Date" = @d),
                 "Severity" = (SELECT r."PreviousSeverity" FROM warning_rule_refreshes r WHERE r."SignalId" = warning_signals."Id" AND r."Date" = @d),
                 "RuleVersionId" = (SELECT r."PreviousRuleVersionId" FROM warning_rule_refreshes r WHERE r."SignalId" = warning_signals."Id" AND r."Date" = @d),
@@ -150,13 +156,15 @@ public sealed class NightlyRuleRun(
             var active = new Dictionary<(int Customer, int Rule), ActiveSignal>();
             if (publishedRules.Count > 0)
             {
-                var sql = "SELECT \"Id\", \"CustomerId\", \"RuleId\", \"Severity\", \"LastSeenOn\" FROM warning_signals " +
+                // On SQLite a scan of the table beats visiting most of it through the rule index.
+                var sql = $"SELECT \"Id\", \"CustomerId\", \"RuleId\", \"Severity\", \"LastSeenOn\", \"RuleVersionId\" FROM warning_signals{(connection is SqliteConnection ? " NOT INDEXED" : "")} " +
                     $"WHERE \"IsActive\" AND \"Source\" = {(int)SignalSource.Rule} AND \"RuleId\" IN ({string.Join(',', publishedRules.Select(r => r.ToString(CultureInfo.InvariantCulture)))})";
                 if (connection is SqliteConnection sqlite)
                 {
                     // Hundreds of thousands of active signals after a while: stepped through SQLite's own API.
                     RuleCustomers.Step(sqlite.Handle!, sql, row => active[(raw.sqlite3_column_int(row, 1), raw.sqlite3_column_int(row, 2))] = new ActiveSignal(
-                        raw.sqlite3_column_int64(row, 0), (SignalSeverity)raw.sqlite3_column_int(row, 3), DateOnly.FromDayNumber(IndicatorSeriesPacker.DayNumber(raw.sqlite3_column_blob(row, 4)))));
+                        raw.sqlite3_column_int64(row, 0), (SignalSeverity)raw.sqlite3_column_int(row, 3), DateOnly.FromDayNumber(IndicatorSeriesPacker.DayNumber(raw.sqlite3_column_blob(row, 4))),
+                        raw.sqlite3_column_type(row, 5) == raw.SQLITE_NULL ? null : raw.sqlite3_column_int(row, 5)));
                 }
                 else
                 {
@@ -164,9 +172,17 @@ public sealed class NightlyRuleRun(
                     await using var reader = await command.ExecuteReaderAsync(cancellationToken);
                     while (await reader.ReadAsync(cancellationToken))
                     {
-                        active[(reader.GetInt32(1), reader.GetInt32(2))] = new ActiveSignal(reader.GetInt64(0), (SignalSeverity)reader.GetInt32(3), reader.GetFieldValue<DateOnly>(4));
+                        active[(reader.GetInt32(1), reader.GetInt32(2))] = new ActiveSignal(reader.GetInt64(0), (SignalSeverity)reader.GetInt32(3), reader.GetFieldValue<DateOnly>(4),
+                            reader.IsDBNull(5) ? null : reader.GetInt32(5));
                     }
                 }
+            }
+
+            DateOnly? previousRun;
+            await using (var last = BulkWriter.Command(connection, tx, "SELECT MAX(\"Date\") FROM warning_rule_runs WHERE \"Date\" < @d", "d", date))
+            await using (var reader = await last.ExecuteReaderAsync(cancellationToken))
+            {
+                previousRun = await reader.ReadAsync(cancellationToken) && !reader.IsDBNull(0) ? reader.GetFieldValue<DateOnly>(0) : null;
             }
 
             activeRead = phase.Elapsed;
@@ -191,7 +207,9 @@ public sealed class NightlyRuleRun(
                         continue; // already counted for this date (a rerun), or an older date than the signal has seen
                     }
 
-                    updates.Add([signal.Id, date > signal.LastSeenOn ? date : signal.LastSeenOn, escalated ? (int)severity : (int)signal.Severity, entry.Version.Id, hit.Detail]);
+                    // A plain repeat of the run before needs no undo log: undo puts that run's date back.
+                    var plain = signal.LastSeenOn == previousRun && !escalated && signal.RuleVersionId == entry.Version.Id;
+                    updates.Add([signal.Id, date > signal.LastSeenOn ? date : signal.LastSeenOn, escalated ? (int)severity : (int)signal.Severity, entry.Version.Id, hit.Detail, !plain]);
                     if (escalated)
                     {
                         escalatedIds.Add(signal.Id);
@@ -207,7 +225,7 @@ public sealed class NightlyRuleRun(
                     Severity = severity, Title = entry.Rule.NameZh, Detail = hit.Detail, RaisedOn = date, RaisedAt = now, LastSeenOn = date,
                     OrganisationId = customer.OrganisationId, OrganisationPath = customer.OrganisationPath, AccountManagerId = customer.AccountManagerId,
                 });
-                active[(customer.Id, entry.Rule.Id)] = new ActiveSignal(0, severity, date);
+                active[(customer.Id, entry.Rule.Id)] = new ActiveSignal(0, severity, date, entry.Version.Id);
             }
 
             created = fresh.Count;
@@ -245,12 +263,12 @@ public sealed class NightlyRuleRun(
         return (created, refreshed, shadow);
     }
 
-    private sealed record ActiveSignal(long Id, SignalSeverity Severity, DateOnly LastSeenOn);
+    private sealed record ActiveSignal(long Id, SignalSeverity Severity, DateOnly LastSeenOn, int? RuleVersionId);
 
     /// <summary>
     /// Refreshes the repeated signals set-based: their new state is bulk-inserted into a temporary table, the undo log
-    /// (<c>warning_rule_refreshes</c>, once per signal and date) copies each one's previous last-seen date, severity and
-    /// version, and one UPDATE … FROM applies the new one — a night's hundreds of thousands of repeats without a statement
+    /// (<c>warning_rule_refreshes</c>, once per signal and date) copies the previous last-seen date, severity and version of
+    /// those that are not a plain repeat of the run before, and one UPDATE … FROM applies the new state — a night's hundreds of thousands of repeats without a statement
     /// per signal. The detail (the values read) is not logged: a reopened date is closed again, which rewrites it.
     /// </summary>
     private static async Task RefreshAsync(DbTransaction tx, DateOnly date, List<object?[]> updates, CancellationToken cancellationToken)
@@ -262,7 +280,7 @@ public sealed class NightlyRuleRun(
 
         var connection = tx.Connection!;
         await using (var create = BulkWriter.Command(connection, tx,
-            "CREATE TEMP TABLE IF NOT EXISTS rule_repeats (\"Id\" BIGINT PRIMARY KEY, \"LastSeenOn\" DATE, \"Severity\" INTEGER, \"RuleVersionId\" INTEGER, \"Detail\" TEXT); DELETE FROM rule_repeats"))
+            "CREATE TEMP TABLE IF NOT EXISTS rule_repeats (\"Id\" BIGINT PRIMARY KEY, \"LastSeenOn\" DATE, \"Severity\" INTEGER, \"RuleVersionId\" INTEGER, \"Detail\" TEXT, \"Logged\" BOOLEAN); DELETE FROM rule_repeats"))
         {
             await create.ExecuteNonQueryAsync(cancellationToken);
         }
@@ -271,7 +289,7 @@ public sealed class NightlyRuleRun(
         const string Sql = """
             INSERT INTO warning_rule_refreshes ("Date", "SignalId", "PreviousLastSeenOn", "PreviousSeverity", "PreviousRuleVersionId")
                 SELECT @d, s."Id", s."LastSeenOn", s."Severity", s."RuleVersionId" FROM warning_signals s JOIN rule_repeats r ON r."Id" = s."Id"
-                WHERE NOT EXISTS (SELECT 1 FROM warning_rule_refreshes f WHERE f."Date" = @d AND f."SignalId" = s."Id");
+                WHERE r."Logged" AND NOT EXISTS (SELECT 1 FROM warning_rule_refreshes f WHERE f."Date" = @d AND f."SignalId" = s."Id");
             UPDATE warning_signals SET "LastSeenOn" = r."LastSeenOn", "Severity" = r."Severity", "RuleVersionId" = r."RuleVersionId", "Detail" = r."Detail",
                 "Occurrences" = warning_signals."Occurrences" + 1
                 FROM rule_repeats r WHERE r."Id" = warning_signals."Id";
