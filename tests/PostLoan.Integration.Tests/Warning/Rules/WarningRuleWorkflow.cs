@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using PostLoan.Domain.Ledger.Loans;
 using PostLoan.Domain.Risk;
 using PostLoan.Domain.Warning.Indicators;
+using PostLoan.Domain.Warning.Push;
 using PostLoan.Domain.Warning.Rules;
 using PostLoan.Domain.Warning.Signals;
 using PostLoan.Infrastructure.Persistence;
@@ -173,25 +174,47 @@ public abstract class WarningRuleWorkflow : IAsyncLifetime
         Assert.Equal((dpd30, 2, Day1, Day2, SignalSeverity.Yellow, SignalStatus.Assigned, "DPD30"),
             (signal.RuleId!.Value, signal.Occurrences, signal.RaisedOn, signal.LastSeenOn, signal.Severity, signal.Status, await db.WarningRules.Where(r => r.Id == signal.RuleId).Select(r => r.Code).SingleAsync()));
         Assert.Equal("逾期30天以上", signal.Title);
+        // Stored with its first steps and the account manager's notification, in the run's own transaction.
+        var steps = await db.SignalSteps.Where(t => t.SignalId == signal.Id).OrderBy(t => t.Id).Select(t => new { t.Kind, t.AssigneeId }).ToListAsync();
+        Assert.Equal([(SignalStepKind.Raised, (string?)null), (SignalStepKind.Assigned, signal.AccountManagerId)], steps.Select(t => (t.Kind, t.AssigneeId)));
+        var told = Assert.Single(await db.Notifications.Where(n => n.SignalId == signal.Id).ToListAsync());
+        Assert.Equal((signal.AccountManagerId, NotificationKind.SignalNew, "[黄色预警·新信号] 逾期30天以上"), (told.UserId, told.Kind, told.Title));
         var run = await db.RuleRuns.SingleAsync(r => r.Date == Day2 && r.RuleId == dpd30);
         // Every other customer has no DPD value: unknown, not false.
         var customers = await db.Customers.CountAsync();
         Assert.Equal((customers, 1, customers - 1), (run.Evaluated, run.Hits, run.Unknown));
 
-        await _app.AsSystemAsync(async s =>
-        {
-            var context = s.GetRequiredService<PostLoanDbContext>();
-            var connection = context.Database.GetDbConnection();
-            await context.Database.OpenConnectionAsync();
-            await using var tx = await connection.BeginTransactionAsync();
-            await s.GetRequiredService<NightlyRuleRun>().UndoAsync(connection, tx, Day2, default);
-            await tx.CommitAsync();
-            return 0;
-        });
+        await UndoAsync(Day2);
 
         var undone = await db.WarningSignals.AsNoTracking().SingleAsync(s => s.CustomerId == _beijingCustomer);
         Assert.Equal((1, Day1), (undone.Occurrences, undone.LastSeenOn));
         Assert.False(await db.RuleRuns.AnyAsync(r => r.Date == Day2));
+    }
+
+    [Fact]
+    public async Task A_reopen_puts_back_a_repeat_after_a_gap_from_the_log_and_removes_a_signal_nobody_worked_on()
+    {
+        var day3 = Day2.AddDays(1);
+        await AddValuesAsync(StandardIndicators.DaysPastDue, (_beijingCustomer, Day1, 35), (_shanghaiCustomer, Day2, 40));
+        await RunNightAsync(Day1);
+        await using var db = _app.SystemDb();
+        var dpd = await db.Indicators.Where(i => i.Code == StandardIndicators.DaysPastDue).Select(i => i.Id).SingleAsync();
+        await db.IndicatorValues.Where(v => v.CustomerId == _beijingCustomer && v.IndicatorId == dpd).ExecuteUpdateAsync(u => u.SetProperty(v => v.Value, 0.0));
+        await RunNightAsync(Day2); // the Beijing signal is not seen on day 2; the Shanghai customer's is raised
+        await db.IndicatorValues.Where(v => v.CustomerId == _beijingCustomer && v.IndicatorId == dpd).ExecuteUpdateAsync(u => u.SetProperty(v => v.Value, 50.0));
+        await RunNightAsync(day3); // seen again after a gap: logged
+
+        var beijing = await db.WarningSignals.AsNoTracking().SingleAsync(s => s.CustomerId == _beijingCustomer);
+        Assert.Equal((2, day3), (beijing.Occurrences, beijing.LastSeenOn));
+        Assert.True(await db.RuleSignalRefreshes.AnyAsync(r => r.SignalId == beijing.Id && r.Date == day3));
+
+        await UndoAsync(day3);
+        beijing = await db.WarningSignals.AsNoTracking().SingleAsync(s => s.CustomerId == _beijingCustomer);
+        Assert.Equal((1, Day1), (beijing.Occurrences, beijing.LastSeenOn));
+
+        await UndoAsync(Day2);
+        Assert.False(await db.WarningSignals.AnyAsync(s => s.CustomerId == _shanghaiCustomer && s.Source == SignalSource.Rule));
+        Assert.Empty(await db.Notifications.Where(n => n.SignalId != null && !db.WarningSignals.Any(s => s.Id == n.SignalId)).ToListAsync());
     }
 
     [Fact]
@@ -317,6 +340,17 @@ public abstract class WarningRuleWorkflow : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await checker.PostAsync($"/api/warning/rule-versions/{created.Versions[0].Id}/publish", null)).StatusCode);
         return created.Id;
     }
+
+    private Task UndoAsync(DateOnly date) => _app.AsSystemAsync(async s =>
+    {
+        var context = s.GetRequiredService<PostLoanDbContext>();
+        var connection = context.Database.GetDbConnection();
+        await context.Database.OpenConnectionAsync();
+        await using var tx = await connection.BeginTransactionAsync();
+        await s.GetRequiredService<NightlyRuleRun>().UndoAsync(connection, tx, date, default);
+        await tx.CommitAsync();
+        return 0;
+    });
 
     private Task<RuleRunSummary> RunNightAsync(DateOnly date) =>
         _app.AsSystemAsync(s => s.GetRequiredService<NightlyRuleRun>().RunAsync(date));
