@@ -119,14 +119,15 @@ internal static class WarningBench
                 $"PostLoan: {summary.Customers} customers × {summary.Versions} rules, {summary.Values} values read, {summary.NewSignals} signals written in {seconds:0.00} s (read and evaluate {summary.Evaluating.TotalSeconds:0.00} s, write {summary.Writing.TotalSeconds:0.00} s) = {rate:0} evaluations/s end to end."));
 
             var baseline = await BaselineAsync(services, sampleSize, cancellationToken);
-            var baselineRate = baseline.OnSeries;
+            // The conservative baseline: whichever way RulesEngine was faster.
+            var baselineRate = Math.Max(baseline.OnSeries, baseline.OnFeatures);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"PostLoan compiled rules alone on the same precomputed vectors, one thread: {baseline.OwnRate:0} evaluations/s."));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"RulesEngine: {baseline.Sampled} customers × {ruleCount} rules on their series (each rule computes its window functions) = {baseline.OnSeries:0} evaluations/s, hits {baseline.SeriesHits}; on PostLoan's precomputed feature vectors (evaluation only) = {baseline.OnFeatures:0} evaluations/s, hits {baseline.FeatureHits}; PostLoan's hits on the same sample {baseline.OwnHits}; extrapolated to the whole book: {evaluations / baseline.OnSeries:0.0} s / {evaluations / baseline.OnFeatures:0.0} s."));
             var ratio = rate / baselineRate;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"Ratio: {ratio:0.0}× (PostLoan end to end vs RulesEngine on the series, evaluation alone); {rate / baseline.OnFeatures:0.0}× vs RulesEngine on precomputed features."));
+                $"Ratio: {ratio:0.0}× (PostLoan end to end vs RulesEngine's faster evaluation alone: {rate / baseline.OnSeries:0.0}× on the series, {rate / baseline.OnFeatures:0.0}× on precomputed features)."));
 
             // The next night, steady state: a day brings new values for a few customers (DPD moves, an event), the signals
             // of the first night are still active, so most hits are repeats.
