@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using PostLoan.Domain.Administration;
@@ -23,7 +24,7 @@ public sealed record CloseSummary(DateOnly Date, bool AlreadyClosed, long LoansC
 /// chunks not yet committed and ends with the same result; on PostgreSQL several nodes can share a run, each claiming
 /// chunks with <c>FOR UPDATE SKIP LOCKED</c>. Dates close in order; a completed date is not closed twice.
 /// </summary>
-public sealed class DailyClose(PostLoanDbContext db, DatabaseOptions database, TimeProvider clock, IEnumerable<ICloseStep> steps, ILogger<DailyClose> logger)
+public sealed class DailyClose(PostLoanDbContext db, DatabaseOptions database, TimeProvider clock, IEnumerable<ICloseStep> steps, IServiceScopeFactory scopes, ILogger<DailyClose> logger)
 {
     /// <summary>Loans per chunk (one transaction each).</summary>
     public const int DefaultChunkSize = 50_000;
@@ -88,12 +89,7 @@ public sealed class DailyClose(PostLoanDbContext db, DatabaseOptions database, T
         if (run.State != CloseRunState.Completed)
         {
             // The steps after the loans (classification, warning rules, …) are part of the close: a killed close reruns them (they are idempotent).
-            foreach (var step in steps.OrderBy(s => s.Order))
-            {
-                var stepWatch = Stopwatch.StartNew();
-                await step.RunAsync(date, cancellationToken);
-                logger.LogDebug("Close step {Step} of {Date}: {Elapsed} ms", step.Name, date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), stepWatch.ElapsedMilliseconds);
-            }
+            await RunStepsAsync(date, cancellationToken);
 
             run.LoansClosed = await db.CloseChunks.Where(c => c.Date == date).SumAsync(c => (long)c.LoansClosed, cancellationToken);
             run.State = CloseRunState.Completed;
@@ -103,6 +99,39 @@ public sealed class DailyClose(PostLoanDbContext db, DatabaseOptions database, T
 
         logger.LogInformation("Daily close of {Date} completed: {Loans} loans in {Chunks} chunks, {Elapsed} ms", date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), run.LoansClosed, run.ChunkCount, watch.ElapsedMilliseconds);
         return new CloseSummary(date, false, run.LoansClosed, run.ChunkCount, watch.Elapsed, compute);
+    }
+
+    /// <summary>
+    /// Runs the steps in their order. On PostgreSQL the <see cref="ICloseStep.Independent"/> ones each run meanwhile in
+    /// their own scope (own connection); on SQLite, one writer, all run one after another.
+    /// </summary>
+    private async Task RunStepsAsync(DateOnly date, CancellationToken cancellationToken)
+    {
+        var ordered = steps.OrderBy(s => s.Order).ToList();
+        var concurrent = db.Database.GetDbConnection() is NpgsqlConnection;
+        var alongside = ordered.Where(s => concurrent && s.Independent).Select(s => Task.Run(async () =>
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            await RunStepAsync(scope.ServiceProvider.GetServices<ICloseStep>().First(o => o.GetType() == s.GetType()), date, cancellationToken);
+        }, cancellationToken)).ToList();
+        try
+        {
+            foreach (var step in ordered.Where(s => !concurrent || !s.Independent))
+            {
+                await RunStepAsync(step, date, cancellationToken);
+            }
+        }
+        finally
+        {
+            await Task.WhenAll(alongside);
+        }
+    }
+
+    private async Task RunStepAsync(ICloseStep step, DateOnly date, CancellationToken cancellationToken)
+    {
+        var watch = Stopwatch.StartNew();
+        await step.RunAsync(date, cancellationToken);
+        logger.LogDebug("Close step {Step} of {Date}: {Elapsed} ms", step.Name, date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), watch.ElapsedMilliseconds);
     }
 
     /// <summary>

@@ -16,6 +16,13 @@ public interface ICloseStep
     /// <summary>A short name for logs (for example "classification").</summary>
     string Name { get; }
 
+    /// <summary>
+    /// True when the step reads nothing another step writes and writes nothing another step reads (so the order does
+    /// not change its result): on PostgreSQL it then runs on its own connection, in its own scope, alongside the other
+    /// steps, and the close waits for all of them. False unless a step says so.
+    /// </summary>
+    bool Independent => false;
+
     /// <summary>Runs the step for <paramref name="date"/>; called once the date's loans are closed.</summary>
     Task RunAsync(DateOnly date, CancellationToken cancellationToken);
 

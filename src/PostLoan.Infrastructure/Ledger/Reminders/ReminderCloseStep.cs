@@ -43,6 +43,11 @@ public sealed class ReminderCloseStep(PostLoanDbContext db, ParameterService par
     public string Name => "reminders";
 
     /// <inheritdoc />
+    /// <remarks>Reads installments, the status and DPD of positions, loans, customers, guarantees and notices (no other step
+    /// writes them); writes only notices.</remarks>
+    public bool Independent => true;
+
+    /// <inheritdoc />
     public async Task RunAsync(DateOnly date, CancellationToken cancellationToken)
     {
         var planner = new ReminderPlanner(await SettingsAsync(parameters, cancellationToken), new WorkingDays(await db.CalendarDays.AsNoTracking().ToListAsync(cancellationToken)));

@@ -13,6 +13,11 @@ public sealed class ClassificationCloseStep(ClassificationEngine engine) : IClos
     public string Name => "classification";
 
     /// <inheritdoc />
+    /// <remarks>Reads positions, loans, customers, classifications, restructurings and risk flags (no other step writes them); writes
+    /// classifications and the category and stage of positions and snapshots (no other step reads them).</remarks>
+    public bool Independent => true;
+
+    /// <inheritdoc />
     public Task RunAsync(DateOnly date, CancellationToken cancellationToken) => engine.RunAsync(date, cancellationToken);
 
     /// <inheritdoc />

@@ -63,7 +63,7 @@ public sealed class ClassificationEngine(PostLoanDbContext db, ParameterService 
         try
         {
             await using var tx = await connection.BeginTransactionAsync(cancellationToken);
-            var rows = await ReadAsync(connection, tx, date, cancellationToken);
+            var rows = await PositionColumns.WholeBookAsync(connection, tx, () => ReadAsync(connection, tx, date, cancellationToken), cancellationToken);
             var restructurings = await RestructuringsAsync(connection, tx, date, rows, cancellationToken);
             var flags = await RiskFlagsInForce.LoadAsync(connection, tx, date, cancellationToken);
             var pending = new Dictionary<long, (long Id, FiveLevelCategory To)>();

@@ -77,7 +77,7 @@ public sealed class LedgerIndicators(PostLoanDbContext db, TimeProvider clock, I
             }
 
             await DeleteAsync(connection, tx, date, ids.Values, cancellationToken);
-            var current = await CurrentAsync(connection, tx, date, cancellationToken);
+            var current = await PositionColumns.WholeBookAsync(connection, tx, () => CurrentAsync(connection, tx, date, cancellationToken), cancellationToken);
             var windowStart = new DateOnly(date.Year, date.Month, 1).AddDays(-1);
             var latest = await LatestAsync(connection, tx, ids, windowStart, date, cancellationToken);
             var since = latest.Count == 0 ? windowStart : latest.Values.Max(v => v.Date);
