@@ -416,6 +416,19 @@ internal static class WarningBench
         while (own.Elapsed.TotalSeconds < 1);
         var ownRate = rounds * inputs.Count * (double)set.Entries.Length / own.Elapsed.TotalSeconds;
 
+        var (onFeatures, hits) = await TimeRulesEngineAsync(set, node => Lambda(node, set.Layout), new ReSettings(), inputs);
+
+        // The same rules on the same data as PostLoan reads it: each rule computes its window functions from the customer's
+        // series through methods registered with RulesEngine (its documented extension point), as a rule set written for
+        // RulesEngine would.
+        var (onSeries, rawHits) = await TimeRulesEngineAsync(set, node => RawLambda(node, set.Layout), new ReSettings { CustomTypes = [typeof(W)] }, rows);
+        return new Baseline(onSeries, rawHits, onFeatures, hits, ownHits, inputs.Count, ownRate);
+    }
+
+    /// <summary>RulesEngine over <paramref name="inputs"/> with the rules as <paramref name="lambda"/> writes them: evaluations per second and hits.</summary>
+    private static async Task<(double Rate, int Hits)> TimeRulesEngineAsync<T>(CompiledRuleSet set, Func<RuleNode, string> lambda, ReSettings settings, IReadOnlyList<T> inputs)
+        where T : class
+    {
         var workflow = new Workflow
         {
             WorkflowName = "warning",
@@ -423,10 +436,10 @@ internal static class WarningBench
             {
                 RuleName = "r" + i.ToString(CultureInfo.InvariantCulture),
                 RuleExpressionType = RuleExpressionType.LambdaExpression,
-                Expression = Lambda(e.Compiled.Rule.Root, set.Layout),
+                Expression = lambda(e.Compiled.Rule.Root),
             }).ToList(),
         };
-        var engine = new RulesEngine.RulesEngine([workflow], new ReSettings());
+        var engine = new RulesEngine.RulesEngine([workflow], settings);
         await engine.ExecuteAllRulesAsync("warning", inputs[0]); // compile once before timing
         var hits = 0;
         var watch = Stopwatch.StartNew();
@@ -436,33 +449,7 @@ internal static class WarningBench
             hits += results.Count(r => r.IsSuccess);
         }
 
-        var onFeatures = inputs.Count * (double)set.Entries.Length / watch.Elapsed.TotalSeconds;
-
-        // The same rules on the same data as PostLoan reads it: each rule computes its window functions from the customer's
-        // series through methods registered with RulesEngine (its documented extension point), as a rule set written for
-        // RulesEngine would.
-        var raw = new Workflow
-        {
-            WorkflowName = "raw",
-            Rules = set.Entries.Select((e, i) => new Rule
-            {
-                RuleName = "r" + i.ToString(CultureInfo.InvariantCulture),
-                RuleExpressionType = RuleExpressionType.LambdaExpression,
-                Expression = RawLambda(e.Compiled.Rule.Root, set.Layout),
-            }).ToList(),
-        };
-        var rawEngine = new RulesEngine.RulesEngine([raw], new ReSettings { CustomTypes = [typeof(W)] });
-        await rawEngine.ExecuteAllRulesAsync("raw", rows[0]);
-        var rawHits = 0;
-        var rawWatch = Stopwatch.StartNew();
-        foreach (var row in rows)
-        {
-            var results = await rawEngine.ExecuteAllRulesAsync("raw", row);
-            rawHits += results.Count(r => r.IsSuccess);
-        }
-
-        var onSeries = rows.Count * (double)set.Entries.Length / rawWatch.Elapsed.TotalSeconds;
-        return new Baseline(onSeries, rawHits, onFeatures, hits, ownHits, inputs.Count, ownRate);
+        return (inputs.Count * (double)set.Entries.Length / watch.Elapsed.TotalSeconds, hits);
     }
 
     /// <summary>What the RulesEngine baseline measured on a sample (evaluations per second; hits of each engine on the sample).</summary>
