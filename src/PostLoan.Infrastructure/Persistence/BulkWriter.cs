@@ -283,6 +283,7 @@ public static class BulkWriter
             _ when t == typeof(DateTimeOffset) => NpgsqlDbType.TimestampTz,
             _ when t == typeof(double) => NpgsqlDbType.Double,
             _ when t == typeof(Guid) => NpgsqlDbType.Uuid,
+            _ when t == typeof(byte[]) => NpgsqlDbType.Bytea,
             _ => throw new NotSupportedException($"no PostgreSQL type for {t.Name}"),
         };
     }

@@ -76,7 +76,7 @@ public sealed class FeatureLayout
             if (observations.IsEmpty)
             {
                 // No values: the features do not depend on the date (NaN, or 0 for counts and event sums), computed once.
-                var empty = step.Empty ??= Compute(step, [], evaluationDate);
+                var empty = step.Empty ??= WithoutValues(step, evaluationDate);
                 for (var f = 0; f < step.Features.Length; f++)
                 {
                     vector[step.Features[f].Slot] = empty[f];
@@ -143,12 +143,9 @@ public sealed class FeatureLayout
         return [.. steps];
     }
 
-    /// <summary>The features of one step computed on its own (allocates; used once per step for a series without values).</summary>
-    private static double[] Compute(IndicatorPlan step, ReadOnlySpan<IndicatorObservation> observations, DateOnly evaluationDate)
-    {
-        var series = new IndicatorSeries(observations.ToArray());
-        return [.. step.Features.Select(f => IndicatorWindows.Compute(f.Feature, series, null, evaluationDate))];
-    }
+    /// <summary>The features of one step for a customer without values of its indicator (allocates; once per step).</summary>
+    private static double[] WithoutValues(IndicatorPlan step, DateOnly evaluationDate) =>
+        [.. step.Features.Select(f => IndicatorWindows.Compute(f.Feature, null, null, evaluationDate))];
 
     /// <summary>The features of one indicator (or, with <see cref="Indicator"/> −1, the industry medians).</summary>
     private sealed record IndicatorPlan(int Indicator, IndicatorKind Kind, int MaxWindow, bool Anchored, (int Slot, RuleFeature Feature)[] Features)

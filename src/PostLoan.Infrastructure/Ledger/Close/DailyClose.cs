@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using PostLoan.Domain.Administration;
+using PostLoan.Infrastructure.Identity;
 using PostLoan.Domain.Common;
 using PostLoan.Domain.Ledger.Loans;
 using PostLoan.Infrastructure.Ledger;
@@ -112,6 +113,11 @@ public sealed class DailyClose(PostLoanDbContext db, DatabaseOptions database, T
         var alongside = ordered.Where(s => concurrent && s.Independent).Select(s => Task.Run(async () =>
         {
             await using var scope = scopes.CreateAsyncScope();
+            if (db.CurrentUser.Scope.IsSystem && scope.ServiceProvider.GetService<ICurrentUser>() is IActAsSystem system)
+            {
+                system.ActAsSystem(); // the close runs as the system (the nightly job): so does a step in its own scope
+            }
+
             await RunStepAsync(scope.ServiceProvider.GetServices<ICloseStep>().First(o => o.GetType() == s.GetType()), date, cancellationToken);
         }, cancellationToken)).ToList();
         try

@@ -2,7 +2,6 @@ using System.Data.Common;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Npgsql;
-using NpgsqlTypes;
 using PostLoan.Infrastructure.Persistence;
 using SQLitePCL;
 
@@ -38,21 +37,16 @@ public static class IndicatorSeriesPacker
         }
 
         await using var tx = await connection.BeginTransactionAsync(cancellationToken);
-        int count;
-        if (connection is NpgsqlConnection npgsql)
-        {
-            count = await RefreshPostgresAsync(npgsql, (NpgsqlTransaction)tx, cancellationToken);
-        }
-        else
-        {
-            count = RefreshSqlite((SqliteConnection)connection);
-        }
-
+        var count = connection is NpgsqlConnection npgsql
+            ? await RefreshPostgresAsync(npgsql, (NpgsqlTransaction)tx, cancellationToken)
+            : await RefreshSqliteAsync((SqliteConnection)connection, tx, cancellationToken);
         await tx.CommitAsync(cancellationToken);
         return count;
     }
 
-    private static int RefreshSqlite(SqliteConnection connection)
+    private static readonly BulkColumn[] Columns = [new("CustomerId", typeof(int)), new("Data", typeof(byte[]))];
+
+    private static async Task<int> RefreshSqliteAsync(SqliteConnection connection, DbTransaction tx, CancellationToken cancellationToken)
     {
         var db = connection.Handle ?? throw new InvalidOperationException("the SQLite connection is not open");
         Execute(db, "CREATE TEMP TABLE IF NOT EXISTS refreshing_series (\"CustomerId\" INTEGER PRIMARY KEY)");
@@ -61,65 +55,14 @@ public static class IndicatorSeriesPacker
         Execute(db, "DELETE FROM indicator_series_stale");
         Execute(db, "DELETE FROM indicator_series WHERE \"CustomerId\" IN (SELECT \"CustomerId\" FROM refreshing_series)");
         // CROSS JOIN keeps the stale customers as the outer loop (SQLite's planner would otherwise scan every value), and
-        // ordering by r."CustomerId" lets it see that the rows already come in order (no sort).
-        const string Values = """
+        // ordering by r."CustomerId" lets it see that the rows already come in order (no sort). The packed rows are written
+        // while the values are read (one connection, two statements).
+        var values = SqliteRows.Each(connection, $"""
             SELECT v."CustomerId", v."IndicatorId", v."Date", v."Value" FROM refreshing_series r
-            CROSS JOIN indicator_values v INDEXED BY ix_indicator_values_series ON v."CustomerId" = r."CustomerId"
+            CROSS JOIN indicator_values v INDEXED BY {PostLoanDbContext.IndicatorSeriesIndex} ON v."CustomerId" = r."CustomerId"
             ORDER BY r."CustomerId", v."IndicatorId", v."Date", v."Id"
-            """;
-        BulkWriter.Check(db, raw.sqlite3_prepare_v2(db, Values, out var read));
-        BulkWriter.Check(db, raw.sqlite3_prepare_v2(db, "INSERT INTO indicator_series (\"CustomerId\", \"Data\") VALUES (?1, ?2)", out var write));
-        var count = 0;
-        try
-        {
-            var rows = new List<(int, int, double)>();
-            var current = -1;
-            void Flush()
-            {
-                if (rows.Count == 0)
-                {
-                    return;
-                }
-
-                BulkWriter.Check(db, raw.sqlite3_bind_int(write, 1, current));
-                BulkWriter.Check(db, raw.sqlite3_bind_blob(write, 2, PackedSeries.Pack(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(rows))));
-                var rc = raw.sqlite3_step(write);
-                raw.sqlite3_reset(write);
-                if (rc != raw.SQLITE_DONE)
-                {
-                    BulkWriter.Check(db, rc);
-                }
-
-                rows.Clear();
-                count++;
-            }
-
-            int step;
-            while ((step = raw.sqlite3_step(read)) == raw.SQLITE_ROW)
-            {
-                var customer = raw.sqlite3_column_int(read, 0);
-                if (customer != current)
-                {
-                    Flush();
-                    current = customer;
-                }
-
-                rows.Add((raw.sqlite3_column_int(read, 1), DayNumber(raw.sqlite3_column_blob(read, 2)), raw.sqlite3_column_double(read, 3)));
-            }
-
-            if (step != raw.SQLITE_DONE)
-            {
-                BulkWriter.Check(db, step);
-            }
-
-            Flush();
-        }
-        finally
-        {
-            raw.sqlite3_finalize(read);
-            raw.sqlite3_finalize(write);
-        }
-
+            """).Select(row => (raw.sqlite3_column_int(row, 0), raw.sqlite3_column_int(row, 1), SqliteRows.Date(row, 2).DayNumber, raw.sqlite3_column_double(row, 3)));
+        var count = await BulkWriter.InsertAsync(connection, tx, "indicator_series", Columns, Packed(values), cancellationToken);
         Execute(db, "DELETE FROM refreshing_series");
         return count;
     }
@@ -154,62 +97,44 @@ public static class IndicatorSeriesPacker
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        var packed = new List<(int Customer, byte[] Data)>();
+        // One command at a time on a connection: the values are read in full before the packed rows are copied in.
+        var values = new List<(int, int, int, double)>();
         await using (var command = new NpgsqlCommand(
             "SELECT \"CustomerId\", \"IndicatorId\", \"Date\", \"Value\" FROM indicator_values WHERE \"CustomerId\" = ANY(@ids) ORDER BY \"CustomerId\", \"IndicatorId\", \"Date\", \"Id\"",
             connection, tx))
         {
             command.Parameters.AddWithValue("ids", ids);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            var rows = new List<(int, int, double)>();
-            var current = -1;
             while (await reader.ReadAsync(cancellationToken))
             {
-                var customer = reader.GetInt32(0);
-                if (customer != current && rows.Count > 0)
-                {
-                    packed.Add((current, PackedSeries.Pack(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(rows))));
-                    rows.Clear();
-                }
-
-                current = customer;
-                rows.Add((reader.GetInt32(1), reader.GetFieldValue<DateOnly>(2).DayNumber, reader.GetDouble(3)));
-            }
-
-            if (rows.Count > 0)
-            {
-                packed.Add((current, PackedSeries.Pack(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(rows))));
+                values.Add((reader.GetInt32(0), reader.GetInt32(1), reader.GetFieldValue<DateOnly>(2).DayNumber, reader.GetDouble(3)));
             }
         }
 
-        await using (var importer = await connection.BeginBinaryImportAsync("COPY indicator_series (\"CustomerId\", \"Data\") FROM STDIN (FORMAT BINARY)", cancellationToken))
-        {
-            foreach (var (customer, data) in packed)
-            {
-                await importer.StartRowAsync(cancellationToken);
-                await importer.WriteAsync(customer, NpgsqlDbType.Integer, cancellationToken);
-                await importer.WriteAsync(data, NpgsqlDbType.Bytea, cancellationToken);
-            }
-
-            await importer.CompleteAsync(cancellationToken);
-        }
-
-        return packed.Count;
+        return await BulkWriter.InsertAsync(connection, tx, "indicator_series", Columns, Packed(values), cancellationToken);
     }
 
-    /// <summary>The day number of a <c>yyyy-MM-dd</c> date as SQLite stores it.</summary>
-    internal static int DayNumber(ReadOnlySpan<byte> text) =>
-        new DateOnly(Digits(text, 0, 4), Digits(text, 5, 2), Digits(text, 8, 2)).DayNumber;
-
-    private static int Digits(ReadOnlySpan<byte> text, int start, int length)
+    /// <summary>One (customer, packed data) row per customer of <paramref name="values"/> (ordered by customer, indicator, date, id).</summary>
+    private static IEnumerable<object?[]> Packed(IEnumerable<(int Customer, int Indicator, int Day, double Value)> values)
     {
-        var value = 0;
-        for (var i = start; i < start + length; i++)
+        var rows = new List<(int, int, double)>();
+        var current = -1;
+        foreach (var (customer, indicator, day, value) in values)
         {
-            value = (value * 10) + (text[i] - '0');
+            if (customer != current && rows.Count > 0)
+            {
+                yield return [current, PackedSeries.Pack(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(rows))];
+                rows.Clear();
+            }
+
+            current = customer;
+            rows.Add((indicator, day, value));
         }
 
-        return value;
+        if (rows.Count > 0)
+        {
+            yield return [current, PackedSeries.Pack(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(rows))];
+        }
     }
 
     private static void Execute(sqlite3 db, string sql) => BulkWriter.Check(db, raw.sqlite3_exec(db, sql));

@@ -162,9 +162,11 @@ public sealed class NightlyRuleRun(
                 if (connection is SqliteConnection sqlite)
                 {
                     // Hundreds of thousands of active signals after a while: stepped through SQLite's own API.
-                    RuleCustomers.Step(sqlite.Handle!, sql, row => active[(raw.sqlite3_column_int(row, 1), raw.sqlite3_column_int(row, 2))] = new ActiveSignal(
-                        raw.sqlite3_column_int64(row, 0), (SignalSeverity)raw.sqlite3_column_int(row, 3), DateOnly.FromDayNumber(IndicatorSeriesPacker.DayNumber(raw.sqlite3_column_blob(row, 4))),
-                        raw.sqlite3_column_type(row, 5) == raw.SQLITE_NULL ? null : raw.sqlite3_column_int(row, 5)));
+                    foreach (var row in SqliteRows.Each(sqlite, sql))
+                    {
+                        active[(raw.sqlite3_column_int(row, 1), raw.sqlite3_column_int(row, 2))] = new ActiveSignal(raw.sqlite3_column_int64(row, 0),
+                            (SignalSeverity)raw.sqlite3_column_int(row, 3), SqliteRows.Date(row, 4), raw.sqlite3_column_type(row, 5) == raw.SQLITE_NULL ? null : raw.sqlite3_column_int(row, 5));
+                    }
                 }
                 else
                 {

@@ -51,38 +51,22 @@ public static class RuleCustomers
     /// <summary>The whole book on SQLite, stepped through SQLite's own API (a million customers: no reader or string per column).</summary>
     private static List<RuleCustomer> LoadSqlite(SqliteConnection connection)
     {
-        var db = connection.Handle ?? throw new InvalidOperationException("the SQLite connection is not open");
         var products = new Dictionary<int, List<int>>();
-        Step(db, string.Format(CultureInfo.InvariantCulture, ProductsSql, ""), statement => AddProduct(products, raw.sqlite3_column_int(statement, 0), raw.sqlite3_column_int(statement, 1)));
+        foreach (var row in SqliteRows.Each(connection, string.Format(CultureInfo.InvariantCulture, ProductsSql, "")))
+        {
+            AddProduct(products, raw.sqlite3_column_int(row, 0), raw.sqlite3_column_int(row, 1));
+        }
+
         var builder = new Builder(products);
-        Step(db, string.Format(CultureInfo.InvariantCulture, CustomersSql, ""), statement => builder.Add(
-            raw.sqlite3_column_int(statement, 0), raw.sqlite3_column_int(statement, 1), builder.Paths.Get(raw.sqlite3_column_blob(statement, 2)),
-            raw.sqlite3_column_type(statement, 3) == raw.SQLITE_NULL ? null : builder.Managers.Get(raw.sqlite3_column_blob(statement, 3)),
-            (CustomerKind)raw.sqlite3_column_int(statement, 4),
-            raw.sqlite3_column_type(statement, 5) == raw.SQLITE_NULL ? null : builder.Industries.Get(raw.sqlite3_column_blob(statement, 5))));
+        foreach (var row in SqliteRows.Each(connection, string.Format(CultureInfo.InvariantCulture, CustomersSql, "")))
+        {
+            builder.Add(raw.sqlite3_column_int(row, 0), raw.sqlite3_column_int(row, 1), builder.Paths.Get(raw.sqlite3_column_blob(row, 2)),
+                raw.sqlite3_column_type(row, 3) == raw.SQLITE_NULL ? null : builder.Managers.Get(raw.sqlite3_column_blob(row, 3)),
+                (CustomerKind)raw.sqlite3_column_int(row, 4),
+                raw.sqlite3_column_type(row, 5) == raw.SQLITE_NULL ? null : builder.Industries.Get(raw.sqlite3_column_blob(row, 5)));
+        }
+
         return builder.Customers;
-    }
-
-    internal static void Step(sqlite3 db, string sql, Action<sqlite3_stmt> row)
-    {
-        BulkWriter.Check(db, raw.sqlite3_prepare_v2(db, sql, out var statement));
-        try
-        {
-            int rc;
-            while ((rc = raw.sqlite3_step(statement)) == raw.SQLITE_ROW)
-            {
-                row(statement);
-            }
-
-            if (rc != raw.SQLITE_DONE)
-            {
-                BulkWriter.Check(db, rc);
-            }
-        }
-        finally
-        {
-            raw.sqlite3_finalize(statement);
-        }
     }
 
     private static void AddProduct(Dictionary<int, List<int>> products, int customer, int product)
@@ -188,8 +172,10 @@ public sealed class IndustryStatistics(IReadOnlyDictionary<string, double> media
         const string Sql = "SELECT c.\"Industry\", p.\"Data\" FROM indicator_series p JOIN customers c ON c.\"Id\" = p.\"CustomerId\" WHERE c.\"Industry\" IS NOT NULL";
         if (connection is SqliteConnection sqlite)
         {
-            var db = sqlite.Handle ?? throw new InvalidOperationException("the SQLite connection is not open");
-            RuleCustomers.Step(db, Sql, statement => Customer(names.Get(raw.sqlite3_column_blob(statement, 0)), raw.sqlite3_column_blob(statement, 1)));
+            foreach (var row in SqliteRows.Each(sqlite, Sql))
+            {
+                Customer(names.Get(raw.sqlite3_column_blob(row, 0)), raw.sqlite3_column_blob(row, 1));
+            }
         }
         else
         {

@@ -76,8 +76,15 @@ public static class RuleRunner
         }
 
         var watch = System.Diagnostics.Stopwatch.StartNew();
+        if (!onlyListed)
+        {
+            // The whole book is read from the packed series (the industry medians too): bring them up to date first.
+            await IndicatorSeriesPacker.RefreshAsync(connection, cancellationToken);
+        }
+
+        var refresh = watch.Elapsed;
         var industries = set.UsesIndustryMedian ? await set.IndustriesAsync(connection, date, fresh: !onlyListed, cancellationToken) : null;
-        var industriesTime = watch.Elapsed;
+        var industriesTime = watch.Elapsed - refresh;
         var applicable = new ApplicableEntries(set);
         var channel = Channel.CreateBounded<Batch>(new BoundedChannelOptions(Environment.ProcessorCount * 2) { SingleWriter = true });
         var workers = Enumerable.Range(0, Environment.ProcessorCount).Select(_ => Task.Run(async () =>
@@ -98,17 +105,9 @@ public static class RuleRunner
         }, cancellationToken)).ToArray();
 
         long values;
-        var refresh = TimeSpan.Zero;
         var reading = System.Diagnostics.Stopwatch.StartNew();
         try
         {
-            if (!onlyListed)
-            {
-                // The whole book is read from the packed series: bring them up to date with indicator_values first.
-                await IndicatorSeriesPacker.RefreshAsync(connection, cancellationToken);
-                refresh = reading.Elapsed;
-            }
-
             values = await Task.Run(() => ReadAsync(connection, set, date, customers, onlyListed, channel.Writer, cancellationToken), cancellationToken);
         }
         finally
@@ -122,7 +121,7 @@ public static class RuleRunner
         }
 
         total.Values = values;
-        total.Timings = (industriesTime, refresh, reading.Elapsed - refresh, total.Timings.Evaluate);
+        total.Timings = (industriesTime, refresh, reading.Elapsed, total.Timings.Evaluate);
         return total;
     }
 
@@ -236,35 +235,19 @@ public static class RuleRunner
     /// <summary>Steps through the packed series in customer order with SQLite's own API, yielding every few thousand customers.</summary>
     private static IEnumerable<int> ReadPackedSqlite(SqliteConnection connection, int[] slots, int from, int to, BatchBuilder builder)
     {
-        var db = connection.Handle ?? throw new InvalidOperationException("the SQLite connection is not open");
-        BulkWriter.Check(db, raw.sqlite3_prepare_v2(db, "SELECT \"CustomerId\", \"Data\" FROM indicator_series ORDER BY \"CustomerId\"", out var statement));
-        try
+        var (values, customers) = (0, 0);
+        foreach (var row in SqliteRows.Each(connection, "SELECT \"CustomerId\", \"Data\" FROM indicator_series ORDER BY \"CustomerId\""))
         {
-            var values = 0;
-            var customers = 0;
-            int rc;
-            while ((rc = raw.sqlite3_step(statement)) == raw.SQLITE_ROW)
+            var sink = new BuilderSink(builder, raw.sqlite3_column_int(row, 0));
+            values += PackedSeries.Read(raw.sqlite3_column_blob(row, 1), slots, from, to, ref sink);
+            if (++customers == BatchSize)
             {
-                var sink = new BuilderSink(builder, raw.sqlite3_column_int(statement, 0));
-                values += PackedSeries.Read(raw.sqlite3_column_blob(statement, 1), slots, from, to, ref sink);
-                if (++customers == BatchSize)
-                {
-                    yield return values;
-                    (values, customers) = (0, 0);
-                }
+                yield return values;
+                (values, customers) = (0, 0);
             }
-
-            if (rc != raw.SQLITE_DONE)
-            {
-                BulkWriter.Check(db, rc);
-            }
-
-            yield return values;
         }
-        finally
-        {
-            raw.sqlite3_finalize(statement);
-        }
+
+        yield return values;
     }
 
     /// <summary>Hands one customer's decoded values to the batch builder.</summary>
@@ -276,48 +259,22 @@ public static class RuleRunner
     /// <summary>Steps the statement through SQLite's own API, yielding every few thousand rows so the caller can hand batches on.</summary>
     private static IEnumerable<int> ReadSqlite(SqliteConnection connection, string sql, DateOnly from, DateOnly to, Action<int, int, DateOnly, double> row)
     {
-        var db = connection.Handle ?? throw new InvalidOperationException("the SQLite connection is not open");
-        BulkWriter.Check(db, raw.sqlite3_prepare_v2(db, sql, out var statement));
-        try
+        var rows = 0;
+        foreach (var statement in SqliteRows.Each(connection, sql, (db, statement) =>
         {
             BulkWriter.Check(db, raw.sqlite3_bind_text(statement, 1, from.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
             BulkWriter.Check(db, raw.sqlite3_bind_text(statement, 2, to.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
-            var rows = 0;
-            int rc;
-            while ((rc = raw.sqlite3_step(statement)) == raw.SQLITE_ROW)
-            {
-                var text = raw.sqlite3_column_blob(statement, 2);
-                var day = new DateOnly(Digits(text, 0, 4), Digits(text, 5, 2), Digits(text, 8, 2));
-                row(raw.sqlite3_column_int(statement, 0), raw.sqlite3_column_int(statement, 1), day, raw.sqlite3_column_double(statement, 3));
-                if (++rows == BatchSize)
-                {
-                    yield return rows;
-                    rows = 0;
-                }
-            }
-
-            if (rc != raw.SQLITE_DONE)
-            {
-                BulkWriter.Check(db, rc);
-            }
-
-            yield return rows;
-        }
-        finally
+        }))
         {
-            raw.sqlite3_finalize(statement);
-        }
-    }
-
-    private static int Digits(ReadOnlySpan<byte> text, int start, int length)
-    {
-        var value = 0;
-        for (var i = start; i < start + length; i++)
-        {
-            value = (value * 10) + (text[i] - '0');
+            row(raw.sqlite3_column_int(statement, 0), raw.sqlite3_column_int(statement, 1), SqliteRows.Date(statement, 2), raw.sqlite3_column_double(statement, 3));
+            if (++rows == BatchSize)
+            {
+                yield return rows;
+                rows = 0;
+            }
         }
 
-        return value;
+        yield return rows;
     }
 
     /// <summary>The customers of a batch (a contiguous run of the sorted list) and their observations, by slot.</summary>
