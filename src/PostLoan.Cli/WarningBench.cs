@@ -61,7 +61,7 @@ internal static class WarningBench
     {
         var directory = Path.Combine(Path.GetTempPath(), "postloan-bench-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(directory);
-        await using var cluster = provider == "postgres" && connectionString is null ? new ThrowawayPostgres() : null;
+        await using var cluster = provider == "postgres" && connectionString is null ? new ThrowawayPostgres(ThrowawayPostgres.ProductionLike()) : null;
         if (cluster is not null)
         {
             await cluster.StartAsync();

@@ -182,6 +182,27 @@ public static class BulkWriter
         return count;
     }
 
+    /// <summary>
+    /// Binary COPY of <paramref name="items"/> into <paramref name="table"/> on PostgreSQL, <paramref name="write"/>
+    /// writing each row's values in column order with typed, synchronous writes (no boxing, no converter lookup per
+    /// value: a million snapshot rows a night). The connection's open transaction applies.
+    /// </summary>
+    public static async Task<int> CopyPostgresAsync<T>(NpgsqlConnection connection, string table, IReadOnlyList<BulkColumn> columns, IEnumerable<T> items, PostgresRowWriter<T> write, CancellationToken cancellationToken)
+    {
+        var count = 0;
+        await using var importer = await connection.BeginBinaryImportAsync(
+            $"COPY {Quote(table)} ({string.Join(", ", columns.Select(c => Quote(c.Name)))}) FROM STDIN (FORMAT BINARY)", cancellationToken);
+        foreach (var item in items)
+        {
+            importer.StartRow();
+            write(importer, item);
+            count++;
+        }
+
+        await importer.CompleteAsync(cancellationToken);
+        return count;
+    }
+
     private static void BindValues(SqliteRow target, in object?[] row)
     {
         for (var i = 0; i < row.Length; i++)
@@ -291,6 +312,9 @@ public static class BulkWriter
 
 /// <summary>Sets one row's values of a prepared SQLite insert (column index from 0), stored as the EF model stores them.</summary>
 public delegate void SqliteRowBinder<T>(SqliteRow row, in T item);
+
+/// <summary>Writes one item's row to a PostgreSQL binary COPY in column order (see <see cref="BulkWriter.CopyPostgresAsync{T}"/>).</summary>
+public delegate void PostgresRowWriter<T>(NpgsqlBinaryImporter importer, in T item);
 
 /// <summary>
 /// The values of the row being inserted by <see cref="BulkWriter.InsertSqlite{T}"/>: whole numbers, text, nulls, and

@@ -56,13 +56,15 @@ public sealed class ReminderCloseStep(PostLoanDbContext db, ParameterService par
         try
         {
             await using var tx = await connection.BeginTransactionAsync(cancellationToken);
+            await PositionColumns.SerialPlansAsync(connection, tx, cancellationToken);
             var dueDates = planner.ReminderDueDates(date);
             var upcoming = dueDates.Count == 0 ? [] : await ReadAsync(connection, tx,
                 InstallmentSelect + $" WHERE i.\"DueDate\" IN ({string.Join(", ", dueDates.Select((_, k) => "@d" + k))}) AND p.\"Status\" NOT IN (@settled, @off)",
                 [.. dueDates.SelectMany((d, k) => new object?[] { "d" + k, d }), "settled", (int)LoanStatus.Settled, "off", (int)LoanStatus.WrittenOff], cancellationToken);
             var missed = await ReadAsync(connection, tx,
-                InstallmentSelect + """ WHERE p."DaysPastDue" > 0 AND p."Status" NOT IN (@settled, @off) AND i."DueDate" < @d AND i."DueDate" >= @from""",
-                ["d", date, "from", date.AddDays(-ReminderPlanner.MissedLookBackDays), "settled", (int)LoanStatus.Settled, "off", (int)LoanStatus.WrittenOff], cancellationToken);
+                InstallmentSelect + """ WHERE p."Status" IN (@normal, @overdue, @extended, @restructured) AND p."DaysPastDue" > 0 AND i."DueDate" < @d AND i."DueDate" >= @from""",
+                ["d", date, "from", date.AddDays(-ReminderPlanner.MissedLookBackDays), "normal", (int)LoanStatus.Normal, "overdue", (int)LoanStatus.Overdue,
+                 "extended", (int)LoanStatus.Extended, "restructured", (int)LoanStatus.Restructured], cancellationToken); // the open statuses: the (status, DPD) index finds the few past due
             var guarantors = await GuarantorsAsync(connection, tx, missed.Select(m => m.LoanId).Distinct().ToList(), date, cancellationToken);
             var issued = await IssuedAsync(connection, tx, date, cancellationToken);
 
