@@ -57,6 +57,7 @@ public sealed class ReminderCloseStep(PostLoanDbContext db, ParameterService par
         {
             await using var tx = await connection.BeginTransactionAsync(cancellationToken);
             await PositionColumns.SerialPlansAsync(connection, tx, cancellationToken);
+            var watch = System.Diagnostics.Stopwatch.StartNew();
             var dueDates = planner.ReminderDueDates(date);
             var upcoming = dueDates.Count == 0 ? [] : await ReadAsync(connection, tx,
                 InstallmentSelect + $" WHERE i.\"DueDate\" IN ({string.Join(", ", dueDates.Select((_, k) => "@d" + k))}) AND p.\"Status\" NOT IN (@settled, @off)",
@@ -65,9 +66,11 @@ public sealed class ReminderCloseStep(PostLoanDbContext db, ParameterService par
                 InstallmentSelect + """ WHERE p."Status" IN (@normal, @overdue, @extended, @restructured) AND p."DaysPastDue" > 0 AND i."DueDate" < @d AND i."DueDate" >= @from""",
                 ["d", date, "from", date.AddDays(-ReminderPlanner.MissedLookBackDays), "normal", (int)LoanStatus.Normal, "overdue", (int)LoanStatus.Overdue,
                  "extended", (int)LoanStatus.Extended, "restructured", (int)LoanStatus.Restructured], cancellationToken); // the open statuses: the (status, DPD) index finds the few past due
+            var read = watch.Elapsed;
             var guarantors = await GuarantorsAsync(connection, tx, missed.Select(m => m.LoanId).Distinct().ToList(), date, cancellationToken);
             var issued = await IssuedAsync(connection, tx, date, cancellationToken);
 
+            var lookups = watch.Elapsed - read;
             var notices = new List<object?[]>();
             void Add(Row row, PlannedNotice notice, long? guaranteeId, string recipientName)
             {
@@ -105,8 +108,11 @@ public sealed class ReminderCloseStep(PostLoanDbContext db, ParameterService par
                 }
             }
 
+            var planned = watch.Elapsed;
             await BulkWriter.InsertAsync(connection, tx, "borrower_notices", NoticeColumns, notices, cancellationToken);
             await tx.CommitAsync(cancellationToken);
+            logger.LogDebug("Reminders: installments read {Read} ms ({Upcoming} upcoming, {Missed} missed), guarantors and issued notices {Lookups} ms, notices written {Write} ms",
+                (int)read.TotalMilliseconds, upcoming.Count, missed.Count, (int)lookups.TotalMilliseconds, (int)(watch.Elapsed - planned).TotalMilliseconds);
             logger.LogInformation("Reminders of {Date}: {Notices} notices issued", date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), notices.Count);
         }
         finally

@@ -64,6 +64,7 @@ public sealed class ClassificationEngine(PostLoanDbContext db, ParameterService 
         {
             await using var tx = await connection.BeginTransactionAsync(cancellationToken);
             var rows = await PositionColumns.WholeBookAsync(connection, tx, () => ReadAsync(connection, tx, date, cancellationToken), cancellationToken);
+            var read = watch.Elapsed;
             var restructurings = await RestructuringsAsync(connection, tx, date, rows, cancellationToken);
             var flags = await RiskFlagsInForce.LoadAsync(connection, tx, date, cancellationToken);
             var pending = new Dictionary<long, (long Id, FiveLevelCategory To)>();
@@ -140,6 +141,7 @@ public sealed class ClassificationEngine(PostLoanDbContext db, ParameterService 
                 }
             }
 
+            var computed = watch.Elapsed;
             await BulkWriter.InsertAsync(connection, tx, "loan_classifications", ClassificationColumns, inserts, cancellationToken);
             await BulkWriter.ExecuteEachAsync(connection, tx, """
                 UPDATE loan_classifications SET "Category" = @p0, "Stage" = @p1, "Floor" = @p2, "Reasons" = @p3, "Proposed" = @p4,
@@ -155,6 +157,8 @@ public sealed class ClassificationEngine(PostLoanDbContext db, ParameterService 
             await BulkWriter.ExecuteEachAsync(connection, tx,
                 "UPDATE loan_snapshots SET \"Category\" = @p0, \"Stage\" = @p1 WHERE \"LoanId\" = @p2 AND \"Date\" = @p3", 4, categoryFixes, cancellationToken);
             await tx.CommitAsync(cancellationToken);
+            logger.LogDebug("Classification: positions read {Read} ms, proposals {Compute} ms, written {Write} ms ({Inserts} inserted, {Updates} updated, {Changes} changes, {Fixes} positions and snapshots re-categorised)",
+                (int)read.TotalMilliseconds, (int)(computed - read).TotalMilliseconds, (int)(watch.Elapsed - computed).TotalMilliseconds, inserts.Count, updates.Count, changes.Count, categoryFixes.Count);
             logger.LogInformation("Classification of {Date}: {Loans} loans evaluated, {Applied} changed by the rules, {Awaiting} awaiting approval, {Contagion} by contagion, {Ms} ms",
                 date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), rows.Count, applied, awaiting, contagion, watch.ElapsedMilliseconds);
             return new ClassificationSummary(date, rows.Count, applied, awaiting, contagion, watch.Elapsed);
