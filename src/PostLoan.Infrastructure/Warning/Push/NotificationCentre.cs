@@ -112,6 +112,7 @@ public sealed class NotificationCentre(PostLoanDbContext db, IEnumerable<INotifi
         var customerCodes = customerIds.Count == 0 ? [] : await db.Customers.IgnoreQueryFilters().Where(c => customerIds.Contains(c.Id))
             .ToDictionaryAsync(c => c.Id, c => c.Code, cancellationToken);
         var now = clock.GetUtcNow();
+        var digests = Digests(notices, users.Keys);
         foreach (var (userIds, kind, signal, body) in notices)
         {
             var title = TitleOf(kind, signal);
@@ -119,6 +120,12 @@ public sealed class NotificationCentre(PostLoanDbContext db, IEnumerable<INotifi
             {
                 if (!users.TryGetValue(id, out var user))
                 {
+                    continue;
+                }
+
+                if (digests.TryGetValue((user.Id, kind), out var digest))
+                {
+                    digest.Add(signal.Severity, subscriptions);
                     continue;
                 }
 
@@ -148,7 +155,86 @@ public sealed class NotificationCentre(PostLoanDbContext db, IEnumerable<INotifi
             }
         }
 
+        foreach (var ((userId, kind), digest) in digests)
+        {
+            var user = users[userId];
+            if (digest.Summary(ChannelKind.InApp) is { } inApp)
+            {
+                composed.Notifications.Add(new Notification { UserId = userId, Kind = kind, Severity = inApp.Severity, Title = inApp.Title, Body = inApp.Body, CreatedAt = now });
+            }
+
+            if (!string.IsNullOrWhiteSpace(user.Email) && digest.Summary(ChannelKind.Email) is { } email)
+            {
+                composed.Outbox.Add(Message(ChannelKind.Email, user.Email, userId, null, kind,
+                    JsonSerializer.Serialize(new { to = user.Email, subject = email.Title, text = $"【PostLoan】{email.Title}：{email.Body}" }, Json), now));
+            }
+
+            if (!string.IsNullOrWhiteSpace(user.PhoneNumber) && digest.Summary(ChannelKind.Sms) is { } sms)
+            {
+                composed.Outbox.Add(Message(ChannelKind.Sms, user.PhoneNumber, userId, null, kind,
+                    JsonSerializer.Serialize(new { to = user.PhoneNumber, text = Trim($"【PostLoan】{sms.Title}：{sms.Body}", 140) }, Json), now));
+            }
+        }
+
         return composed;
+    }
+
+    /// <summary>
+    /// A user told of more than this many events of one kind in one batch (a night's rule run) gets one summary per
+    /// channel instead — counts by severity, pointing to the signal list — rather than hundreds of notifications,
+    /// e-mails or text messages. Webhooks still carry every signal (their receivers are systems).
+    /// </summary>
+    public const int DigestAbove = 20;
+
+    private static Dictionary<(string UserId, NotificationKind Kind), Digest> Digests(IReadOnlyList<SignalNotice> notices, IEnumerable<string> users)
+    {
+        var known = users.ToHashSet(StringComparer.Ordinal);
+        var counts = new Dictionary<(string, NotificationKind), int>();
+        foreach (var notice in notices)
+        {
+            foreach (var id in notice.UserIds.Distinct())
+            {
+                if (known.Contains(id))
+                {
+                    var key = (id, notice.Kind);
+                    counts[key] = counts.GetValueOrDefault(key) + 1;
+                }
+            }
+        }
+
+        return counts.Where(c => c.Value > DigestAbove).ToDictionary(c => c.Key, c => new Digest(c.Key.Item1, c.Key.Item2));
+    }
+
+    /// <summary>The events of one kind for one user in a batch, counted per channel and severity as the user subscribed.</summary>
+    private sealed class Digest(string userId, NotificationKind kind)
+    {
+        private readonly Dictionary<(ChannelKind, SignalSeverity), int> _counts = [];
+
+        public void Add(SignalSeverity severity, IEnumerable<NotificationSubscription> subscriptions)
+        {
+            foreach (var channel in (ChannelKind[])[ChannelKind.InApp, ChannelKind.Email, ChannelKind.Sms])
+            {
+                if (Subscribed(subscriptions, userId, channel, severity))
+                {
+                    _counts[(channel, severity)] = _counts.GetValueOrDefault((channel, severity)) + 1;
+                }
+            }
+        }
+
+        /// <summary>Title and body of the channel's summary, or null when the user subscribed to none of the events on it.</summary>
+        public (SignalSeverity Severity, string Title, string Body)? Summary(ChannelKind channel)
+        {
+            var bySeverity = new[] { SignalSeverity.Red, SignalSeverity.Orange, SignalSeverity.Yellow }
+                .Select(s => (Severity: s, Count: _counts.GetValueOrDefault((channel, s)))).Where(c => c.Count > 0).ToList();
+            if (bySeverity.Count == 0)
+            {
+                return null;
+            }
+
+            var total = bySeverity.Sum(c => c.Count);
+            var parts = string.Join("，", bySeverity.Select(c => $"{SeverityName(c.Severity)} {c.Count} 条"));
+            return (bySeverity[0].Severity, $"[{SeverityName(bySeverity[0].Severity)}·{KindName(kind)}] 本批共 {total} 条", $"{parts}。请在“预警信号”中查看。");
+        }
     }
 
     /// <summary>After the rows of <see cref="ComposeAsync"/> are committed: wakes the outbox worker and pushes the in-app notifications.</summary>
@@ -240,29 +326,28 @@ public sealed class NotificationCentre(PostLoanDbContext db, IEnumerable<INotifi
         }
     }
 
-    private static OutboxMessage Message(ChannelKind channel, string recipient, string? userId, WarningSignal signal, NotificationKind kind, string payload, DateTimeOffset now) => new()
+    private static OutboxMessage Message(ChannelKind channel, string recipient, string? userId, WarningSignal? signal, NotificationKind kind, string payload, DateTimeOffset now) => new()
     {
-        Channel = channel, Recipient = recipient, UserId = userId, SignalId = signal.Id, EventType = EventType(kind), Payload = payload,
+        Channel = channel, Recipient = recipient, UserId = userId, SignalId = signal?.Id, EventType = EventType(kind), Payload = payload,
         CreatedAt = now, NextAttemptAt = now,
     };
 
-    private static string TitleOf(NotificationKind kind, WarningSignal signal)
+    private static string TitleOf(NotificationKind kind, WarningSignal signal) => Trim($"[{SeverityName(signal.Severity)}·{KindName(kind)}] {signal.Title}", 200)!;
+
+    private static string SeverityName(SignalSeverity severity) => severity switch
     {
-        var severity = signal.Severity switch
-        {
-            SignalSeverity.Red => "红色预警",
-            SignalSeverity.Orange => "橙色预警",
-            SignalSeverity.Yellow => "黄色预警",
-        };
-        var what = kind switch
-        {
-            NotificationKind.SignalNew => "新信号",
-            NotificationKind.SignalEscalated => "升级",
-            NotificationKind.SignalAssigned => "已分派给您",
-            NotificationKind.StepDue => "待处理",
-        };
-        return Trim($"[{severity}·{what}] {signal.Title}", 200)!;
-    }
+        SignalSeverity.Red => "红色预警",
+        SignalSeverity.Orange => "橙色预警",
+        SignalSeverity.Yellow => "黄色预警",
+    };
+
+    private static string KindName(NotificationKind kind) => kind switch
+    {
+        NotificationKind.SignalNew => "新信号",
+        NotificationKind.SignalEscalated => "升级",
+        NotificationKind.SignalAssigned => "已分派给您",
+        NotificationKind.StepDue => "待处理",
+    };
 
     private static string? Trim(string? text, int length) => text is null || text.Length <= length ? text : text[..(length - 1)] + "…";
 }
