@@ -76,6 +76,7 @@ public sealed class NightlyRuleRun(
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
+            await using var pageCache = await BatchCache.OpenAsync(connection, cancellationToken: cancellationToken);
             var customers = await RuleCustomers.LoadAsync(connection, null, cancellationToken);
             var loaded = watch.Elapsed;
             var evaluation = await RuleRunner.RunAsync(connection, set, date, customers, onlyListed: false, cancellationToken);
