@@ -50,8 +50,11 @@ public sealed class NotificationFeed
     }
 }
 
-/// <summary>Pushes a notification to the user's hub connections and to this node's Blazor circuits.</summary>
-public sealed class HubNotificationPush(IHubContext<NotificationHub> hub, NotificationFeed feed, ILogger<HubNotificationPush> logger) : INotificationPush
+/// <summary>
+/// Pushes a notification to the user's hub connections and to this node's Blazor circuits, and through the
+/// <see cref="NotificationRelay"/> to the other nodes' (PostgreSQL).
+/// </summary>
+public sealed class HubNotificationPush(IHubContext<NotificationHub> hub, NotificationFeed feed, NotificationRelay relay, ILogger<HubNotificationPush> logger) : INotificationPush
 {
     public async Task PushAsync(string userId, NotificationItem notification, int unread, CancellationToken cancellationToken)
     {
@@ -59,6 +62,7 @@ public sealed class HubNotificationPush(IHubContext<NotificationHub> hub, Notifi
         {
             await hub.Clients.User(userId).SendAsync(NotificationHub.Method, notification, unread, cancellationToken);
             await feed.PublishAsync(userId, notification, unread);
+            await relay.PublishAsync(userId, notification, unread, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

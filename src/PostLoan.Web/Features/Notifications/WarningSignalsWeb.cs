@@ -12,6 +12,8 @@ public static class WarningSignalsWeb
         services.AddSignalR();
         services.AddSingleton<NotificationFeed>();
         services.AddScoped<INotificationPush, HubNotificationPush>();
+        services.AddSingleton<NotificationRelay>();
+        services.AddHostedService(sp => sp.GetRequiredService<NotificationRelay>());
         return services;
     }
 
