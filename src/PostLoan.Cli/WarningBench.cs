@@ -229,6 +229,15 @@ internal static class WarningBench
         var organisation = await db.Organisations.OrderByDescending(o => o.Path.Length).ThenBy(o => o.Id).FirstAsync(cancellationToken);
         var firstId = 1 + (await db.Customers.MaxAsync(c => (int?)c.Id, cancellationToken) ?? 0);
         var codes = await db.Indicators.ToDictionaryAsync(i => i.Code, i => i.Id, cancellationToken);
+
+        // Each customer has an account manager of its branch, as in a real book: a new signal is raised and assigned
+        // (two steps) and the manager told (one digest a night, NotificationCentre.DigestAbove).
+        var managers = await (from u in db.Users
+                              join ur in db.UserRoles on u.Id equals ur.UserId
+                              join r in db.Roles on ur.RoleId equals r.Id
+                              where r.Name == PostLoan.Domain.Administration.Roles.AccountManager && u.IsActive && u.OrganisationId == organisation.Id
+                              orderby u.UserName
+                              select u.Id).ToListAsync(cancellationToken);
         var connection = db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(cancellationToken);
         var created = DateTimeOffset.UtcNow;
@@ -236,6 +245,7 @@ internal static class WarningBench
         [
             new("Id", typeof(int)), new("Code", typeof(string)), new("Name", typeof(string)), new("Kind", typeof(int)), new("IdNumber", typeof(string)),
             new("Industry", typeof(string)), new("OrganisationId", typeof(int)), new("OrganisationPath", typeof(string)), new("CreatedAt", typeof(DateTimeOffset)),
+            new("AccountManagerId", typeof(string)),
         ];
         long values = 0;
         const int Chunk = 50_000;
@@ -248,6 +258,7 @@ internal static class WarningBench
                 firstId + i, string.Create(CultureInfo.InvariantCulture, $"B{i:00000000}"), string.Create(CultureInfo.InvariantCulture, $"压测客户{i}"),
                 IsEnterprise(i) ? (int)CustomerKind.Enterprise : (int)CustomerKind.Person, string.Create(CultureInfo.InvariantCulture, $"BENCH{i:0000000000000}"),
                 IsEnterprise(i) ? Industries[i % Industries.Length] : null, organisation.Id, organisation.Path, created,
+                managers.Count == 0 ? null : managers[i % managers.Count],
             }), cancellationToken);
             var rows = Enumerable.Range(start, end - start).SelectMany(i => History(i, codes)).Select(v => new object?[]
             {
