@@ -82,8 +82,9 @@ public sealed class NotificationRelay(DatabaseOptions database, IHubContext<Noti
             {
                 return;
             }
-            catch (Exception e) when (e is NpgsqlException or System.IO.IOException or InvalidOperationException)
+            catch (Exception e)
             {
+                // Whatever broke the connection (the server restarted, the network), a node keeps serving and listens again.
                 logger.LogWarning(e, "Notification relay lost its PostgreSQL connection; listening again in 5 s");
                 try
                 {
