@@ -26,6 +26,10 @@ public sealed class DatabaseMigrator(DatabaseOptions database, PostLoanDbContext
             // The daily close rewrites every live position each night: free space in each page lets PostgreSQL update
             // in place (HOT) without touching the indexes. Storage tuning, not schema, so it is set here.
             await db.Database.ExecuteSqlRawAsync("ALTER TABLE loan_positions SET (fillfactor = 50);", cancellationToken);
+
+            // Likewise the nightly rule run refreshes every active signal that fires again (last seen, occurrences, the
+            // values read: no indexed column), so those updates stay in the page too.
+            await db.Database.ExecuteSqlRawAsync("ALTER TABLE warning_signals SET (fillfactor = 50);", cancellationToken);
         }
 
         if (pending.Count > 0)
