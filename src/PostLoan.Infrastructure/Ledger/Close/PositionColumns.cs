@@ -221,7 +221,7 @@ public static class PositionColumns
             return await read();
         }
 
-        await SetLocalAsync(connection, tx, "SET LOCAL enable_nestloop = off; SET LOCAL work_mem = '256MB'; SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL jit = off", cancellationToken);
+        await SetLocalAsync(connection, tx, "SET LOCAL enable_nestloop = off; SET LOCAL work_mem = '256MB'; " + SerialPlans, cancellationToken);
         var result = await read();
         await SetLocalAsync(connection, tx, "SET LOCAL enable_nestloop TO DEFAULT; SET LOCAL work_mem TO DEFAULT; SET LOCAL max_parallel_workers_per_gather TO DEFAULT; SET LOCAL jit TO DEFAULT", cancellationToken);
         return result;
@@ -233,8 +233,10 @@ public static class PositionColumns
     /// </summary>
     public static Task SerialPlansAsync(DbConnection connection, DbTransaction tx, CancellationToken cancellationToken) =>
         connection is Npgsql.NpgsqlConnection
-            ? SetLocalAsync(connection, tx, "SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL jit = off", cancellationToken)
+            ? SetLocalAsync(connection, tx, SerialPlans, cancellationToken)
             : Task.CompletedTask;
+
+    private const string SerialPlans = "SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL jit = off";
 
     private static async Task SetLocalAsync(DbConnection connection, DbTransaction tx, string settings, CancellationToken cancellationToken)
     {

@@ -112,10 +112,10 @@ public sealed class NotificationCentre(PostLoanDbContext db, IEnumerable<INotifi
         var customerCodes = customerIds.Count == 0 ? [] : await db.Customers.IgnoreQueryFilters().Where(c => customerIds.Contains(c.Id))
             .ToDictionaryAsync(c => c.Id, c => c.Code, cancellationToken);
         var now = clock.GetUtcNow();
-        var digests = Digests(notices, users.Keys);
+        var digests = Digests(notices, users);
         foreach (var (userIds, kind, signal, body) in notices)
         {
-            var title = TitleOf(kind, signal);
+            string? title = null; // not needed when every recipient gets the batch's digest
             foreach (var id in userIds.Distinct())
             {
                 if (!users.TryGetValue(id, out var user))
@@ -129,6 +129,7 @@ public sealed class NotificationCentre(PostLoanDbContext db, IEnumerable<INotifi
                     continue;
                 }
 
+                title ??= TitleOf(kind, signal);
                 if (Subscribed(subscriptions, user.Id, ChannelKind.InApp, signal.Severity))
                 {
                     composed.Notifications.Add(new Notification
@@ -186,15 +187,14 @@ public sealed class NotificationCentre(PostLoanDbContext db, IEnumerable<INotifi
     /// </summary>
     public const int DigestAbove = 20;
 
-    private static Dictionary<(string UserId, NotificationKind Kind), Digest> Digests(IReadOnlyList<SignalNotice> notices, IEnumerable<string> users)
+    private static Dictionary<(string UserId, NotificationKind Kind), Digest> Digests<TUser>(IReadOnlyList<SignalNotice> notices, Dictionary<string, TUser> users)
     {
-        var known = users.ToHashSet(StringComparer.Ordinal);
         var counts = new Dictionary<(string, NotificationKind), int>();
         foreach (var notice in notices)
         {
             foreach (var id in notice.UserIds.Distinct())
             {
-                if (known.Contains(id))
+                if (users.ContainsKey(id))
                 {
                     var key = (id, notice.Kind);
                     counts[key] = counts.GetValueOrDefault(key) + 1;

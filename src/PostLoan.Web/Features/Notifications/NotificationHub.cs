@@ -60,8 +60,7 @@ public sealed class HubNotificationPush(IHubContext<NotificationHub> hub, Notifi
     {
         try
         {
-            await hub.Clients.User(userId).SendAsync(NotificationHub.Method, notification, unread, cancellationToken);
-            await feed.PublishAsync(userId, notification, unread);
+            await ToThisNodeAsync(hub, feed, userId, notification, unread, cancellationToken);
             await relay.PublishAsync(userId, notification, unread, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -69,5 +68,12 @@ public sealed class HubNotificationPush(IHubContext<NotificationHub> hub, Notifi
             // The notification is stored: a session that missed the push sees it on its next refresh.
             logger.LogWarning(e, "Notification {Id} could not be pushed", notification.Id);
         }
+    }
+
+    /// <summary>Pushes to the user's hub connections and Blazor circuits on this node (also what the relay delivers).</summary>
+    internal static async Task ToThisNodeAsync(IHubContext<NotificationHub> hub, NotificationFeed feed, string userId, NotificationItem notification, int unread, CancellationToken cancellationToken)
+    {
+        await hub.Clients.User(userId).SendAsync(NotificationHub.Method, notification, unread, cancellationToken);
+        await feed.PublishAsync(userId, notification, unread);
     }
 }

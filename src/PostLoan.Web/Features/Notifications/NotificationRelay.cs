@@ -118,8 +118,7 @@ public sealed class NotificationRelay(DatabaseOptions database, IHubContext<Noti
 
         try
         {
-            await hub.Clients.User(relayed.UserId).SendAsync(NotificationHub.Method, relayed.Notification, relayed.Unread, cancellationToken);
-            await feed.PublishAsync(relayed.UserId, relayed.Notification, relayed.Unread);
+            await HubNotificationPush.ToThisNodeAsync(hub, feed, relayed.UserId, relayed.Notification, relayed.Unread, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
