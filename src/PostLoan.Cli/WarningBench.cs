@@ -36,9 +36,13 @@ internal static class WarningBench
         var rules = new Option<int>("--rules") { Description = "Published rules", DefaultValueFactory = _ => 50 };
         var sample = new Option<int>("--baseline-sample") { Description = "Customers RulesEngine evaluates (extrapolated)", DefaultValueFactory = _ => 20_000 };
         var realtime = new Option<int>("--realtime-seconds") { Description = "Seconds of the real-time loop (0: skip)", DefaultValueFactory = _ => 30 };
+        var reuse = new Option<string?>("--reuse")
+        {
+            Description = "Time the nights again on a database an earlier run kept (a SQLite file or, with --provider postgres, a connection string): what its nights did is undone first",
+        };
         var command = new Command("warning", "Benchmark the nightly warning rules against Microsoft RulesEngine, and the real-time path")
         {
-            customers, rules, sample, realtime, provider, connection, keep,
+            customers, rules, sample, realtime, provider, connection, keep, reuse,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -52,15 +56,21 @@ internal static class WarningBench
                 return 2;
             }
 
-            return await RunAsync(n, r, Math.Max(1, result.GetValue(sample)), result.GetValue(realtime), name, result.GetValue(connection), result.GetValue(keep), cancellationToken);
+            var reused = result.GetValue(reuse);
+            var target = reused is null ? result.GetValue(connection) : name == "postgres" ? reused : $"Data Source={reused}";
+            return await RunAsync(n, r, Math.Max(1, result.GetValue(sample)), result.GetValue(realtime), name, target, result.GetValue(keep) || reused is not null, reused is not null, cancellationToken);
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(int count, int ruleCount, int sampleSize, int realtimeSeconds, string provider, string? connectionString, bool keep, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(int count, int ruleCount, int sampleSize, int realtimeSeconds, string provider, string? connectionString, bool keep, bool reuse, CancellationToken cancellationToken)
     {
-        var directory = Path.Combine(Path.GetTempPath(), "postloan-bench-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(directory);
+        var directory = reuse ? null : Path.Combine(Path.GetTempPath(), "postloan-bench-" + Guid.NewGuid().ToString("N")[..8]);
+        if (directory is not null)
+        {
+            Directory.CreateDirectory(directory);
+        }
+
         await using var cluster = provider == "postgres" && connectionString is null ? new ThrowawayPostgres(ThrowawayPostgres.ProductionLike()) : null;
         if (cluster is not null)
         {
@@ -71,13 +81,19 @@ internal static class WarningBench
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Database:Provider"] = provider == "postgres" ? "Postgres" : "Sqlite",
-            ["ConnectionStrings:PostLoan"] = connectionString ?? $"Data Source={Path.Combine(directory, "bench.db")}",
+            ["ConnectionStrings:PostLoan"] = connectionString ?? $"Data Source={Path.Combine(directory!, "bench.db")}",
         }).Build();
         try
         {
             await using var services = CliServices.Build(configuration);
             var setup = Stopwatch.StartNew();
             long values;
+            if (reuse)
+            {
+                (count, values) = await UndoNightsAsync(services, cancellationToken);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Reused {count} customers and {values} indicator values; the earlier nights undone in {setup.Elapsed.TotalSeconds:0.0} s."));
+            }
+            else
             await using (var scope = services.CreateAsyncScope())
             {
                 await scope.ServiceProvider.GetRequiredService<DatabaseMigrator>().MigrateAsync(cancellationToken);
@@ -88,11 +104,16 @@ internal static class WarningBench
                 values = await GenerateAsync(db, count, cancellationToken);
             }
 
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"Generated {count} customers, {values} indicator values (24 months) and {ruleCount} published rules on {provider} in {setup.Elapsed.TotalSeconds:0.0} s."));
+            if (!reuse)
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"Generated {count} customers, {values} indicator values (24 months) and {ruleCount} published rules on {provider} in {setup.Elapsed.TotalSeconds:0.0} s."));
+            }
 
             // What an import of a book pays once after its commit: pack every customer's series (the night refreshes only
             // customers whose values changed since).
+            if (!reuse)
+            {
             var packing = Stopwatch.StartNew();
             int packed;
             await using (var scope = services.CreateAsyncScope())
@@ -103,6 +124,7 @@ internal static class WarningBench
             }
 
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Packed the series of {packed} customers in {packing.Elapsed.TotalSeconds:0.0} s (once, after the import)."));
+            }
 
             GC.Collect();
             RuleRunSummary summary;
@@ -157,7 +179,11 @@ internal static class WarningBench
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             Npgsql.NpgsqlConnection.ClearAllPools();
-            if (keep)
+            if (directory is null)
+            {
+                // --reuse: the database stays where it was.
+            }
+            else if (keep)
             {
                 Console.WriteLine($"Kept {directory}");
             }
@@ -173,6 +199,40 @@ internal static class WarningBench
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Puts a kept benchmark database back to before its first night: the next day's values go, and both nights are
+    /// undone the way a reopened date is (<see cref="NightlyRuleRun.UndoAsync"/>), latest first; real-time signals go too.
+    /// </summary>
+    private static async Task<(int Customers, long Values)> UndoNightsAsync(ServiceProvider services, CancellationToken cancellationToken)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PostLoanDbContext>();
+        var run = scope.ServiceProvider.GetRequiredService<NightlyRuleRun>();
+        var connection = db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        await using (var tx = await connection.BeginTransactionAsync(cancellationToken))
+        {
+            await using (var drop = BulkWriter.Command(connection, tx, "DELETE FROM indicator_values WHERE \"Reference\" = 'bench:next' OR (\"Reference\" LIKE 'rt%' AND \"RecordedBy\" = 'bench')"))
+            {
+                await drop.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            foreach (var date in new[] { Today.AddDays(1), Today })
+            {
+                await run.UndoAsync(connection, tx, date, cancellationToken);
+            }
+
+            await tx.CommitAsync(cancellationToken);
+        }
+
+        // Repacked now, as a fresh run's import did, so the timed night does not pay for the values just removed.
+        await IndicatorSeriesPacker.RefreshAsync(connection, cancellationToken);
+        var customers = await db.Customers.IgnoreQueryFilters().CountAsync(c => c.Code.StartsWith("B"), cancellationToken);
+        var values = await db.IndicatorValues.IgnoreQueryFilters().LongCountAsync(cancellationToken);
+        await db.Database.CloseConnectionAsync();
+        return (customers, values);
     }
 
     private static async Task EnsureIndicatorsAsync(PostLoanDbContext db, CancellationToken cancellationToken)

@@ -146,6 +146,12 @@ public sealed partial class TestApp : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (Database.Provider == DatabaseProvider.Postgres)
+        {
+            // The test cluster allows 200 connections: a finished app's idle ones are closed rather than kept for 5 minutes.
+            using var connection = new Npgsql.NpgsqlConnection(Database.ConnectionString);
+            Npgsql.NpgsqlConnection.ClearPool(connection);
+        }
         try
         {
             Directory.Delete(_directory, recursive: true);

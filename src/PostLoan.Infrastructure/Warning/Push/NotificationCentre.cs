@@ -104,7 +104,7 @@ public sealed class NotificationCentre(PostLoanDbContext db, IEnumerable<INotifi
         var recipients = notices.SelectMany(n => n.UserIds).Where(u => !string.IsNullOrEmpty(u) && u != "system").Distinct().ToList();
         var users = recipients.Count == 0 ? [] : await db.Users.Where(u => recipients.Contains(u.Id) && u.IsActive)
             .Select(u => new { u.Id, u.Email, u.PhoneNumber }).ToDictionaryAsync(u => u.Id, cancellationToken);
-        var subscriptions = recipients.Count == 0 ? [] : await db.NotificationSubscriptions.IgnoreQueryFilters().Where(s => recipients.Contains(s.UserId)).ToListAsync(cancellationToken);
+        var subscriptions = new Subscriptions(recipients.Count == 0 ? [] : await db.NotificationSubscriptions.IgnoreQueryFilters().Where(s => recipients.Contains(s.UserId)).ToListAsync(cancellationToken));
         var endpoints = notices.Any(n => n.Kind is NotificationKind.SignalNew or NotificationKind.SignalEscalated)
             ? await db.WebhookEndpoints.Where(e => e.IsActive).ToListAsync(cancellationToken)
             : [];
@@ -125,12 +125,12 @@ public sealed class NotificationCentre(PostLoanDbContext db, IEnumerable<INotifi
 
                 if (digests.TryGetValue((user.Id, kind), out var digest))
                 {
-                    digest.Add(signal.Severity, subscriptions);
+                    digest.Add(signal.Severity);
                     continue;
                 }
 
                 title ??= TitleOf(kind, signal);
-                if (Subscribed(subscriptions, user.Id, ChannelKind.InApp, signal.Severity))
+                if (subscriptions.Covers(user.Id, ChannelKind.InApp, signal.Severity))
                 {
                     composed.Notifications.Add(new Notification
                     {
@@ -139,12 +139,12 @@ public sealed class NotificationCentre(PostLoanDbContext db, IEnumerable<INotifi
                 }
 
                 var text = $"【PostLoan】{title}{(string.IsNullOrEmpty(body) ? "" : "：" + body)}";
-                if (!string.IsNullOrWhiteSpace(user.Email) && Subscribed(subscriptions, user.Id, ChannelKind.Email, signal.Severity))
+                if (!string.IsNullOrWhiteSpace(user.Email) && subscriptions.Covers(user.Id, ChannelKind.Email, signal.Severity))
                 {
                     composed.Outbox.Add(Message(ChannelKind.Email, user.Email, user.Id, signal, kind, JsonSerializer.Serialize(new { to = user.Email, subject = title, text }, Json), now));
                 }
 
-                if (!string.IsNullOrWhiteSpace(user.PhoneNumber) && Subscribed(subscriptions, user.Id, ChannelKind.Sms, signal.Severity))
+                if (!string.IsNullOrWhiteSpace(user.PhoneNumber) && subscriptions.Covers(user.Id, ChannelKind.Sms, signal.Severity))
                 {
                     composed.Outbox.Add(Message(ChannelKind.Sms, user.PhoneNumber, user.Id, signal, kind, JsonSerializer.Serialize(new { to = user.PhoneNumber, text = Trim(text, 140) }, Json), now));
                 }
@@ -159,18 +159,18 @@ public sealed class NotificationCentre(PostLoanDbContext db, IEnumerable<INotifi
         foreach (var ((userId, kind), digest) in digests)
         {
             var user = users[userId];
-            if (digest.Summary(ChannelKind.InApp) is { } inApp)
+            if (digest.Summary(ChannelKind.InApp, subscriptions) is { } inApp)
             {
                 composed.Notifications.Add(new Notification { UserId = userId, Kind = kind, Severity = inApp.Severity, Title = inApp.Title, Body = inApp.Body, CreatedAt = now });
             }
 
-            if (!string.IsNullOrWhiteSpace(user.Email) && digest.Summary(ChannelKind.Email) is { } email)
+            if (!string.IsNullOrWhiteSpace(user.Email) && digest.Summary(ChannelKind.Email, subscriptions) is { } email)
             {
                 composed.Outbox.Add(Message(ChannelKind.Email, user.Email, userId, null, kind,
                     JsonSerializer.Serialize(new { to = user.Email, subject = email.Title, text = $"【PostLoan】{email.Title}：{email.Body}" }, Json), now));
             }
 
-            if (!string.IsNullOrWhiteSpace(user.PhoneNumber) && digest.Summary(ChannelKind.Sms) is { } sms)
+            if (!string.IsNullOrWhiteSpace(user.PhoneNumber) && digest.Summary(ChannelKind.Sms, subscriptions) is { } sms)
             {
                 composed.Outbox.Add(Message(ChannelKind.Sms, user.PhoneNumber, userId, null, kind,
                     JsonSerializer.Serialize(new { to = user.PhoneNumber, text = Trim($"【PostLoan】{sms.Title}：{sms.Body}", 140) }, Json), now));
@@ -205,27 +205,19 @@ public sealed class NotificationCentre(PostLoanDbContext db, IEnumerable<INotifi
         return counts.Where(c => c.Value > DigestAbove).ToDictionary(c => c.Key, c => new Digest(c.Key.Item1, c.Key.Item2));
     }
 
-    /// <summary>The events of one kind for one user in a batch, counted per channel and severity as the user subscribed.</summary>
+    /// <summary>The events of one kind for one user in a batch, counted per severity; each channel's summary counts the severities the user subscribed to on it.</summary>
     private sealed class Digest(string userId, NotificationKind kind)
     {
-        private readonly Dictionary<(ChannelKind, SignalSeverity), int> _counts = [];
+        private readonly int[] _counts = new int[4];
 
-        public void Add(SignalSeverity severity, IEnumerable<NotificationSubscription> subscriptions)
-        {
-            foreach (var channel in (ChannelKind[])[ChannelKind.InApp, ChannelKind.Email, ChannelKind.Sms])
-            {
-                if (Subscribed(subscriptions, userId, channel, severity))
-                {
-                    _counts[(channel, severity)] = _counts.GetValueOrDefault((channel, severity)) + 1;
-                }
-            }
-        }
+        public void Add(SignalSeverity severity) => _counts[(int)severity]++;
 
         /// <summary>Title and body of the channel's summary, or null when the user subscribed to none of the events on it.</summary>
-        public (SignalSeverity Severity, string Title, string Body)? Summary(ChannelKind channel)
+        public (SignalSeverity Severity, string Title, string Body)? Summary(ChannelKind channel, Subscriptions subscriptions)
         {
             var bySeverity = new[] { SignalSeverity.Red, SignalSeverity.Orange, SignalSeverity.Yellow }
-                .Select(s => (Severity: s, Count: _counts.GetValueOrDefault((channel, s)))).Where(c => c.Count > 0).ToList();
+                .Where(s => subscriptions.Covers(userId, channel, s))
+                .Select(s => (Severity: s, Count: _counts[(int)s])).Where(c => c.Count > 0).ToList();
             if (bySeverity.Count == 0)
             {
                 return null;
@@ -235,6 +227,16 @@ public sealed class NotificationCentre(PostLoanDbContext db, IEnumerable<INotifi
             var parts = string.Join("，", bySeverity.Select(c => $"{SeverityName(c.Severity)} {c.Count} 条"));
             return (bySeverity[0].Severity, $"[{SeverityName(bySeverity[0].Severity)}·{KindName(kind)}] 本批共 {total} 条", $"{parts}。请在“预警信号”中查看。");
         }
+    }
+
+    /// <summary>The recipients' subscriptions of a batch by user and channel, each channel's default where a user set none.</summary>
+    private sealed class Subscriptions(List<NotificationSubscription> rows)
+    {
+        private readonly Dictionary<(string, ChannelKind), (bool Red, bool Orange, bool Yellow)> _set =
+            rows.GroupBy(s => (s.UserId, s.Channel)).ToDictionary(g => g.Key, g => (g.First().Red, g.First().Orange, g.First().Yellow));
+
+        public bool Covers(string userId, ChannelKind channel, SignalSeverity severity) =>
+            NotificationSubscription.Covers(_set.TryGetValue((userId, channel), out var set) ? set : NotificationSubscription.Default(channel), severity);
     }
 
     /// <summary>After the rows of <see cref="ComposeAsync"/> are committed: wakes the outbox worker and pushes the in-app notifications.</summary>
@@ -295,9 +297,6 @@ public sealed class NotificationCentre(PostLoanDbContext db, IEnumerable<INotifi
     /// <summary>The subscription of a user for a channel, or the channel's default.</summary>
     public static (bool Red, bool Orange, bool Yellow) SubscriptionOf(IEnumerable<NotificationSubscription> subscriptions, string userId, ChannelKind channel) =>
         subscriptions.FirstOrDefault(s => s.UserId == userId && s.Channel == channel) is { } s ? (s.Red, s.Orange, s.Yellow) : NotificationSubscription.Default(channel);
-
-    private static bool Subscribed(IEnumerable<NotificationSubscription> subscriptions, string userId, ChannelKind channel, SignalSeverity severity) =>
-        NotificationSubscription.Covers(SubscriptionOf(subscriptions, userId, channel), severity);
 
     private static IEnumerable<OutboxMessage> WebhookMessages(List<WebhookEndpoint> endpoints, NotificationKind kind, WarningSignal signal, string? customerCode, DateTimeOffset now)
     {

@@ -103,12 +103,23 @@ public sealed class RelationGraphService(PostLoanDbContext db)
             .ToDictionary(g => g.Key, g => ((FiveLevelCategory?)g.Max(r => r.Category), g.Sum(r => r.PrincipalOutstanding)));
     }
 
-    /// <summary>The links in force that touch any of <paramref name="customers"/>.</summary>
+    /// <summary>Above this many customers asked, <see cref="LinkedAsync"/> reads every linked customer of the book once instead of asking per chunk.</summary>
+    private const int AskedOneByChunk = 4000;
+
     /// <summary>Those of <paramref name="customers"/> with at least one link in force on <paramref name="asOf"/> (the others cannot pass a signal on).</summary>
     public async Task<HashSet<int>> LinkedAsync(IEnumerable<int> customers, DateOnly asOf, CancellationToken cancellationToken = default)
     {
+        var distinct = customers.ToHashSet();
+        if (distinct.Count > AskedOneByChunk)
+        {
+            // A night's hundreds of thousands of signals: the book's linked customers are far fewer than the questions.
+            var all = await AllLinkedAsync(asOf, cancellationToken);
+            all.IntersectWith(distinct);
+            return all;
+        }
+
         var linked = new HashSet<int>();
-        foreach (var chunk in customers.Distinct().Chunk(2000))
+        foreach (var chunk in distinct.Chunk(2000))
         {
             var asked = chunk.ToHashSet();
             foreach (var link in await LinksTouchingAsync([.. chunk], asOf, cancellationToken))
@@ -123,6 +134,24 @@ public sealed class RelationGraphService(PostLoanDbContext db)
         return linked;
     }
 
+    /// <summary>
+    /// Every customer with at least one link in force on <paramref name="asOf"/>: an end of a confirmed relation or of a
+    /// guarantee in force, or a member of a group with another member — set-based, in the caller's data scope.
+    /// </summary>
+    public async Task<HashSet<int>> AllLinkedAsync(DateOnly asOf, CancellationToken cancellationToken = default)
+    {
+        var relations = db.CustomerRelations.Where(r => r.Status == RelationStatus.Confirmed
+            && (r.ValidFrom == null || r.ValidFrom <= asOf) && (r.ValidTo == null || r.ValidTo >= asOf));
+        var guarantees = GuaranteesInForce(asOf);
+        var groups = db.GroupMemberships.GroupBy(m => m.GroupId).Where(g => g.Count() > 1).Select(g => g.Key);
+        var linked = new HashSet<int>();
+        linked.UnionWith(await relations.Select(r => r.FromCustomerId).Union(relations.Select(r => r.ToCustomerId)).ToListAsync(cancellationToken));
+        linked.UnionWith(await guarantees.Select(g => g.CustomerId).Union(guarantees.Select(g => g.GuarantorCustomerId!.Value)).ToListAsync(cancellationToken));
+        linked.UnionWith(await db.GroupMemberships.Where(m => groups.Contains(m.GroupId)).Select(m => m.CustomerId).Distinct().ToListAsync(cancellationToken));
+        return linked;
+    }
+
+    /// <summary>The links in force that touch any of <paramref name="customers"/>.</summary>
     private async Task<List<RelationLink>> LinksTouchingAsync(List<int> customers, DateOnly asOf, CancellationToken cancellationToken)
     {
         var relations = await db.CustomerRelations.AsNoTracking()

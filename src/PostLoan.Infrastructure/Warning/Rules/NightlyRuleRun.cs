@@ -38,7 +38,8 @@ public sealed record RuleRunSummary(DateOnly Date, int Versions, int Customers, 
 /// what a date did when it is reopened.
 /// </summary>
 public sealed class NightlyRuleRun(
-    PostLoanDbContext db, RuleSetCache cache, SignalIntake intake, NotificationCentre notifications, IEnumerable<ISignalObserver> observers, TimeProvider clock, ILogger<NightlyRuleRun> logger) : ICloseStep
+    PostLoanDbContext db, DatabaseOptions database, RuleSetCache cache, SignalIntake intake, NotificationCentre notifications, IEnumerable<ISignalObserver> observers, TimeProvider clock,
+    ILogger<NightlyRuleRun> logger) : ICloseStep
 {
     private static readonly BulkColumn[] ShadowColumns =
     [
@@ -77,14 +78,35 @@ public sealed class NightlyRuleRun(
         try
         {
             await using var pageCache = await BatchCache.OpenAsync(connection, cancellationToken: cancellationToken);
-            var customers = await RuleCustomers.LoadAsync(connection, null, cancellationToken);
-            var loaded = watch.Elapsed;
-            var evaluation = await RuleRunner.RunAsync(connection, set, date, customers, onlyListed: false, cancellationToken);
+            // The customers are read on a second connection while this one refreshes the packed series and the industry
+            // medians (two scans of the book side by side instead of one after the other).
+            List<RuleCustomer> customers;
+            RunPreparation prepared;
+            var loaded = TimeSpan.Zero;
+            await using (var side = database.CreateContext(db.CurrentUser, clock))
+            {
+                await side.Database.OpenConnectionAsync(cancellationToken);
+                var reading = Task.Run(async () =>
+                {
+                    var list = await RuleCustomers.LoadAsync(side.Database.GetDbConnection(), null, cancellationToken);
+                    loaded = watch.Elapsed;
+                    return list;
+                }, cancellationToken);
+                try
+                {
+                    prepared = await RuleRunner.PrepareAsync(connection, set, date, onlyListed: false, cancellationToken);
+                }
+                finally
+                {
+                    customers = await reading;
+                }
+            }
+
+            var evaluation = await RuleRunner.RunAsync(connection, set, date, customers, onlyListed: false, prepared, cancellationToken);
             var evaluating = watch.Elapsed;
-            logger.LogDebug("Warning rules {Date}: customers {Customers:0.00} s, industry medians {Industries:0.00} s, series refresh {Refresh:0.00} s, read {Read:0.00} s, evaluation {Evaluate:0.00} s (worker time)",
-                date, loaded.TotalSeconds, evaluation.Timings.Industries.TotalSeconds, evaluation.Timings.Refresh.TotalSeconds, evaluation.Timings.Read.TotalSeconds, evaluation.Timings.Evaluate.TotalSeconds);
-            var byId = customers.ToDictionary(c => c.Id);
-            var written = await WriteAsync(connection, set, date, evaluation, byId, cancellationToken);
+            logger.LogDebug("Warning rules {Date}: customers {Customers:0.00} s, beside them series refresh {Refresh:0.00} s and industry medians {Industries:0.00} s; read {Read:0.00} s, evaluation {Evaluate:0.00} s (worker time)",
+                date, loaded.TotalSeconds, prepared.Refresh.TotalSeconds, prepared.Industry.TotalSeconds, evaluation.Timings.Read.TotalSeconds, evaluation.Timings.Evaluate.TotalSeconds);
+            var written = await WriteAsync(connection, set, date, evaluation, customers, cancellationToken);
             var summary = new RuleRunSummary(date, set.Entries.Length, evaluation.Customers, evaluation.Values, evaluation.Evaluated.Sum(),
                 written.New, written.Refreshed, written.Shadow, watch.Elapsed) { Evaluating = evaluating, Writing = watch.Elapsed - evaluating };
             logger.LogInformation("Warning rules {Date}: {Versions} versions over {Customers} customers, {New} new and {Refreshed} refreshed signals, {Shadow} shadow hits in {Elapsed}",
@@ -135,7 +157,7 @@ public sealed class NightlyRuleRun(
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private async Task<(int New, int Refreshed, int Shadow)> WriteAsync(DbConnection connection, CompiledRuleSet set, DateOnly date, RuleEvaluation evaluation, Dictionary<int, RuleCustomer> customers, CancellationToken cancellationToken)
+    private async Task<(int New, int Refreshed, int Shadow)> WriteAsync(DbConnection connection, CompiledRuleSet set, DateOnly date, RuleEvaluation evaluation, List<RuleCustomer> customers, CancellationToken cancellationToken)
     {
         // Whole milliseconds: the instant marks this run's new signals and must compare equal after PostgreSQL's microseconds.
         var now = DateTimeOffset.FromUnixTimeMilliseconds(clock.GetUtcNow().ToUnixTimeMilliseconds());
@@ -154,7 +176,7 @@ public sealed class NightlyRuleRun(
                 await clear.ExecuteNonQueryAsync(cancellationToken);
             }
 
-            var active = new Dictionary<(int Customer, int Rule), ActiveSignal>();
+            var active = new Dictionary<(int Customer, int Rule), ActiveSignal>(evaluation.Hits.Count);
             if (publishedRules.Count > 0)
             {
                 // On SQLite a scan of the table beats visiting most of it through the rule index.
@@ -191,10 +213,17 @@ public sealed class NightlyRuleRun(
             activeRead = phase.Elapsed;
             var shadowRows = new List<object?[]>();
             var updates = new List<object?[]>();
+            var next = 0;
             foreach (var hit in evaluation.Hits)
             {
                 var entry = set.Entries[hit.Entry];
-                var customer = customers[hit.CustomerId];
+                // Hits and customers are both in customer order: one walk instead of a look-up table of the book.
+                while (customers[next].Id < hit.CustomerId)
+                {
+                    next++;
+                }
+
+                var customer = customers[next];
                 if (entry.IsShadow)
                 {
                     shadowRows.Add([date, entry.Version.Id, entry.Rule.Id, customer.Id, hit.Detail is not null, customer.OrganisationPath, customer.AccountManagerId]);
@@ -282,6 +311,23 @@ public sealed class NightlyRuleRun(
         }
 
         var connection = tx.Connection!;
+        if (connection is SqliteConnection)
+        {
+            // SQLite: each repeat is one update by id, stepped natively, after its log row when it needs one — no temporary
+            // table to fill and join.
+            await BulkWriter.ExecuteEachAsync(connection, tx, """
+                INSERT INTO warning_rule_refreshes ("Date", "SignalId", "PreviousLastSeenOn", "PreviousSeverity", "PreviousRuleVersionId")
+                    SELECT @p1, s."Id", s."LastSeenOn", s."Severity", s."RuleVersionId" FROM warning_signals s
+                    WHERE s."Id" = @p0 AND NOT EXISTS (SELECT 1 FROM warning_rule_refreshes f WHERE f."Date" = @p1 AND f."SignalId" = s."Id")
+                """, 2, updates.Where(u => (bool)u[5]!).Select(u => new[] { u[0], date }), cancellationToken);
+            // The rows' sixth value (whether logged) is not a parameter.
+            await BulkWriter.ExecuteEachAsync(connection, tx, """
+                UPDATE warning_signals SET "LastSeenOn" = @p1, "Severity" = @p2, "RuleVersionId" = @p3, "Detail" = @p4, "Occurrences" = "Occurrences" + 1
+                WHERE "Id" = @p0
+                """, 5, updates, cancellationToken);
+            return;
+        }
+
         await using (var create = BulkWriter.Command(connection, tx,
             "CREATE TEMP TABLE IF NOT EXISTS rule_repeats (\"Id\" BIGINT PRIMARY KEY, \"LastSeenOn\" DATE, \"Severity\" INTEGER, \"RuleVersionId\" INTEGER, \"Detail\" TEXT, \"Logged\" BOOLEAN); DELETE FROM rule_repeats"))
         {

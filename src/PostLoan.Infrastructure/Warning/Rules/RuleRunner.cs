@@ -16,6 +16,7 @@ public readonly record struct RuleHit(int CustomerId, int Entry, string? Detail)
 /// <summary>What a run of a rule set over customers found, with per-version counts (indexed like <see cref="CompiledRuleSet.Entries"/>).</summary>
 public sealed class RuleEvaluation(int entries)
 {
+    /// <summary>The hits, by customer and then version (entry).</summary>
     public List<RuleHit> Hits { get; } = [];
 
     public int[] Evaluated { get; } = new int[entries];
@@ -69,22 +70,44 @@ public static class RuleRunner
     /// </summary>
     public static async Task<RuleEvaluation> RunAsync(DbConnection connection, CompiledRuleSet set, DateOnly date, IReadOnlyList<RuleCustomer> customers, bool onlyListed, CancellationToken cancellationToken)
     {
+        if (set.Entries.Length == 0 || customers.Count == 0)
+        {
+            return new RuleEvaluation(set.Entries.Length);
+        }
+
+        var prepared = await PrepareAsync(connection, set, date, onlyListed, cancellationToken);
+        return await RunAsync(connection, set, date, customers, onlyListed, prepared, cancellationToken);
+    }
+
+    /// <summary>
+    /// What a run needs before it reads: for the whole book, the packed series brought up to date (the industry medians
+    /// read them too); the industry medians when a version uses them. A caller may do this while it reads the customers
+    /// elsewhere.
+    /// </summary>
+    public static async Task<RunPreparation> PrepareAsync(DbConnection connection, CompiledRuleSet set, DateOnly date, bool onlyListed, CancellationToken cancellationToken)
+    {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        if (!onlyListed && set.Entries.Length > 0)
+        {
+            await IndicatorSeriesPacker.RefreshAsync(connection, cancellationToken);
+        }
+
+        var refresh = watch.Elapsed;
+        var industries = set.UsesIndustryMedian ? await set.IndustriesAsync(connection, date, fresh: !onlyListed, cancellationToken) : null;
+        return new RunPreparation(industries, refresh, watch.Elapsed - refresh);
+    }
+
+    /// <summary>Runs <paramref name="set"/> as <see cref="RunAsync(DbConnection, CompiledRuleSet, DateOnly, IReadOnlyList{RuleCustomer}, bool, CancellationToken)"/> after <see cref="PrepareAsync"/>.</summary>
+    public static async Task<RuleEvaluation> RunAsync(DbConnection connection, CompiledRuleSet set, DateOnly date, IReadOnlyList<RuleCustomer> customers, bool onlyListed, RunPreparation prepared, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(prepared);
         var total = new RuleEvaluation(set.Entries.Length);
         if (set.Entries.Length == 0 || customers.Count == 0)
         {
             return total;
         }
 
-        var watch = System.Diagnostics.Stopwatch.StartNew();
-        if (!onlyListed)
-        {
-            // The whole book is read from the packed series (the industry medians too): bring them up to date first.
-            await IndicatorSeriesPacker.RefreshAsync(connection, cancellationToken);
-        }
-
-        var refresh = watch.Elapsed;
-        var industries = set.UsesIndustryMedian ? await set.IndustriesAsync(connection, date, fresh: !onlyListed, cancellationToken) : null;
-        var industriesTime = watch.Elapsed - refresh;
+        var (industries, refresh, industriesTime) = (prepared.Industries, prepared.Refresh, prepared.Industry);
         var applicable = new ApplicableEntries(set);
         var channel = Channel.CreateBounded<Batch>(new BoundedChannelOptions(Environment.ProcessorCount * 2) { SingleWriter = true });
         var workers = Enumerable.Range(0, Environment.ProcessorCount).Select(_ => Task.Run(async () =>
@@ -119,6 +142,11 @@ public static class RuleRunner
         {
             total.Add(part);
         }
+
+        // Each worker's hits come in customer order, the workers' one after the other: in customer order again, new signals
+        // get their ids and index entries in the order of their customers (appended, not scattered through the indexes),
+        // the same on every rerun whichever worker took which batch.
+        total.Hits.Sort(static (a, b) => a.CustomerId != b.CustomerId ? a.CustomerId.CompareTo(b.CustomerId) : a.Entry.CompareTo(b.Entry));
 
         total.Values = values;
         total.Timings = (industriesTime, refresh, reading.Elapsed, total.Timings.Evaluate);
@@ -457,6 +485,9 @@ public static class RuleRunner
                 [.. Enumerable.Range(0, set.Entries.Length).Where(e => set.Entries[e].Scope.Covers(customer))]);
     }
 }
+
+/// <summary>What <see cref="RuleRunner.PrepareAsync"/> made ready: the industry medians (when used) and how long the refresh and the medians took.</summary>
+public sealed record RunPreparation(IReadOnlyDictionary<string, IndustryStatistics>? Industries, TimeSpan Refresh, TimeSpan Industry);
 
 /// <summary>Formats what a rule read, for the signal's detail: <c>now(dpd) = 35; …</c>.</summary>
 public static class RuleDetail

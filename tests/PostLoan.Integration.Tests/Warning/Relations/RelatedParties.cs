@@ -130,6 +130,47 @@ public abstract class RelatedParties : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_whole_night_of_customers_finds_the_same_linked_customers_as_asking_a_few_at_a_time()
+    {
+        // k1 guarantees k0's loan; k2 trades with 朝阳; 朝阳 and 上海 are one group. k3 is alone in a group and its only
+        // relation (to k0) is merely proposed: not linked.
+        await GuaranteeAsync(_k[1], _loans[0], 50_000m);
+        await RecordAsync(_k[2], _chaoyang, RelationKind.Transaction);
+        await using (var db = _app.SystemDb())
+        {
+            var k3 = await db.Customers.SingleAsync(c => c.Id == _k[3]);
+            var pair = new PostLoan.Domain.Ledger.CreditSupport.CustomerGroup { Code = "G-REL-1", Name = "双户集团", OrganisationId = k3.OrganisationId, OrganisationPath = k3.OrganisationPath };
+            var single = new PostLoan.Domain.Ledger.CreditSupport.CustomerGroup { Code = "G-REL-2", Name = "单户集团", OrganisationId = k3.OrganisationId, OrganisationPath = k3.OrganisationPath };
+            db.CustomerGroups.AddRange(pair, single);
+            await db.SaveChangesAsync();
+            db.GroupMemberships.AddRange(
+                new PostLoan.Domain.Ledger.CreditSupport.GroupMembership { GroupId = pair.Id, CustomerId = _chaoyang },
+                new PostLoan.Domain.Ledger.CreditSupport.GroupMembership { GroupId = pair.Id, CustomerId = _shanghai },
+                new PostLoan.Domain.Ledger.CreditSupport.GroupMembership { GroupId = single.Id, CustomerId = _k[3] });
+            db.CustomerRelations.Add(new CustomerRelation
+            {
+                FromCustomerId = _k[3], ToCustomerId = _k[0], Kind = RelationKind.Address, Status = RelationStatus.Proposed, Source = RelationSource.Detected,
+                FromOrganisationPath = k3.OrganisationPath, ToOrganisationPath = k3.OrganisationPath,
+            });
+            await db.SaveChangesAsync();
+        }
+
+        var asked = new[] { _k[0], _k[1], _k[2], _k[3], _chaoyang, _shanghai };
+        var (few, night, all) = await _app.AsSystemAsync(async s =>
+        {
+            var graph = new RelationGraphService(s.GetRequiredService<PostLoanDbContext>());
+            // More than 4,000 customers asked (most of them ids nobody has): the set-based path.
+            var many = asked.Concat(Enumerable.Range(1_000_000, 5_000)).ToArray();
+            return ((await graph.LinkedAsync(asked, Today)).Order().ToArray(), (await graph.LinkedAsync(many, Today)).Order().ToArray(), (await graph.AllLinkedAsync(Today)).Order().ToArray());
+        });
+
+        var expected = new[] { _k[0], _k[1], _k[2], _chaoyang, _shanghai }.Order().ToArray();
+        Assert.Equal(expected, few);
+        Assert.Equal(expected, night);
+        Assert.Equal(expected, all);
+    }
+
+    [Fact]
     public async Task A_guarantee_circle_of_three_in_the_ledger_is_listed_with_its_amount_and_worst_category_and_exported()
     {
         // k0 guarantees k1's loan, k1 guarantees k2's, k2 guarantees k0's: 联保圈 k0 → k1 → k2 → k0.
