@@ -17,11 +17,14 @@ public static class EntityBulk
 {
     private static readonly ConcurrentDictionary<(IModel, Type, bool), Mapping> Mappings = new();
 
-    /// <summary>Inserts <paramref name="items"/> inside <paramref name="transaction"/>; <paramref name="withIds"/> writes their (reserved) ids.</summary>
-    public static async Task<int> InsertAsync<T>(DbContext db, DbTransaction transaction, IReadOnlyCollection<T> items, bool withIds, CancellationToken cancellationToken)
+    /// <summary>
+    /// Inserts <paramref name="items"/> inside <paramref name="transaction"/> (enumerated once, as they are written);
+    /// <paramref name="withIds"/> writes their (reserved) ids. Returns the rows written.
+    /// </summary>
+    public static async Task<int> InsertAsync<T>(DbContext db, DbTransaction transaction, IEnumerable<T> items, bool withIds, CancellationToken cancellationToken)
         where T : class
     {
-        if (items.Count == 0)
+        if (items is IReadOnlyCollection<T> { Count: 0 })
         {
             return 0;
         }

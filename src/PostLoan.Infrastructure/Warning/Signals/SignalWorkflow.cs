@@ -133,9 +133,10 @@ public sealed class SignalWorkflow(
     /// The first steps of new signals, in memory for a set-based writer: each is raised (a step by the current user) and, when
     /// its customer's account manager is active, assigned to them with the check deadline (a system step); the notices say who
     /// to tell — the account manager, or the organisation's supervisors when nobody could be assigned. Moves the signals'
-    /// status, assignee and deadline; the caller stores signals, steps and notifications.
+    /// status, assignee and deadline; the caller stores signals, steps and notifications. The steps are made as they are
+    /// enumerated (a night's million steps are written, never held), from the signals as planned, once per enumeration.
     /// </summary>
-    public Task<(List<SignalStep> Steps, List<SignalNotice> Notices)> PlanNewAsync(IReadOnlyList<WarningSignal> signals, CancellationToken cancellationToken = default) =>
+    public Task<(IEnumerable<SignalStep> Steps, List<SignalNotice> Notices)> PlanNewAsync(IReadOnlyList<WarningSignal> signals, CancellationToken cancellationToken = default) =>
         new IntakePlanner(this, db, supervisors).NewAsync(signals, cancellationToken);
 
     /// <summary>What planning new signals reads once per batch: the deadline, active account managers, supervisors per organisation.</summary>
@@ -154,28 +155,29 @@ public sealed class SignalWorkflow(
             return found;
         }
 
-        public async Task<(List<SignalStep> Steps, List<SignalNotice> Notices)> NewAsync(IReadOnlyList<WarningSignal> signals, CancellationToken cancellationToken)
+        public async Task<(IEnumerable<SignalStep> Steps, List<SignalNotice> Notices)> NewAsync(IReadOnlyList<WarningSignal> signals, CancellationToken cancellationToken)
         {
-            var steps = new List<SignalStep>(signals.Count * 2);
             var notices = new List<SignalNotice>(signals.Count);
             if (signals.Count == 0)
             {
-                return (steps, notices);
+                return ([], notices);
             }
 
             var deadline = _deadline ??= await workflow.DeadlineAsync(cancellationToken);
             var managers = signals.Select(s => s.AccountManagerId).OfType<string>().Distinct().ToList();
             var active = managers.Count == 0 ? [] : (await db.Users.Where(u => managers.Contains(u.Id) && u.IsActive).Select(u => u.Id)
                 .ToListAsync(cancellationToken)).ToHashSet();
-            foreach (var signal in signals)
+            var before = new SignalStatus[signals.Count];
+            var assigned = new bool[signals.Count];
+            for (var i = 0; i < signals.Count; i++)
             {
-                steps.Add(workflow.NewStep(signal, SignalStepKind.Raised, SignalStatus.Raised, signal.Detail));
+                var signal = signals[i];
+                before[i] = signal.Status;
+                signal.Status = SignalStatus.Raised;
                 if (signal.AccountManagerId is { } manager && active.Contains(manager))
                 {
-                    var assigned = workflow.NewStep(signal, SignalStepKind.Assigned, SignalStatus.Assigned, "自动分派给客户经理");
-                    (assigned.ActorId, assigned.ActorName, assigned.AssigneeId) = ("system", "system", manager);
-                    (signal.AssignedToId, signal.DueAt, signal.EscalatedAt) = (manager, deadline, null);
-                    steps.Add(assigned);
+                    assigned[i] = true;
+                    (signal.Status, signal.AssignedToId, signal.DueAt, signal.EscalatedAt) = (SignalStatus.Assigned, manager, deadline, null);
                     notices.Add(new SignalNotice([manager], NotificationKind.SignalNew, signal, "请在期限内完成排查"));
                 }
                 else
@@ -184,7 +186,23 @@ public sealed class SignalWorkflow(
                 }
             }
 
-            return (steps, notices);
+            var (at, actorId, actorName) = (workflow.Now, db.CurrentUser.UserId, db.CurrentUser.UserName);
+            IEnumerable<SignalStep> Steps()
+            {
+                for (var i = 0; i < signals.Count; i++)
+                {
+                    var signal = signals[i];
+                    yield return MakeStep(signal, SignalStepKind.Raised, before[i], SignalStatus.Raised, signal.Detail, at, actorId, actorName);
+                    if (assigned[i])
+                    {
+                        var step = MakeStep(signal, SignalStepKind.Assigned, SignalStatus.Raised, SignalStatus.Assigned, "自动分派给客户经理", at, "system", "system");
+                        step.AssigneeId = signal.AssignedToId;
+                        yield return step;
+                    }
+                }
+            }
+
+            return (Steps(), notices);
         }
     }
 
@@ -634,17 +652,21 @@ public sealed class SignalWorkflow(
         return step;
     }
 
+    private DateTimeOffset Now => clock.GetUtcNow();
+
     /// <summary>A step by the current user moving the signal to <paramref name="to"/>, not yet added to the context.</summary>
     private SignalStep NewStep(WarningSignal signal, SignalStepKind kind, SignalStatus to, string? note)
     {
-        var step = new SignalStep
-        {
-            SignalId = signal.Id, Kind = kind, At = clock.GetUtcNow(), ActorId = db.CurrentUser.UserId, ActorName = db.CurrentUser.UserName,
-            From = signal.Status, To = to, Note = note, CustomerId = signal.CustomerId, OrganisationPath = signal.OrganisationPath, AccountManagerId = signal.AccountManagerId,
-        };
+        var step = MakeStep(signal, kind, signal.Status, to, note, clock.GetUtcNow(), db.CurrentUser.UserId, db.CurrentUser.UserName);
         signal.Status = to;
         return step;
     }
+
+    private static SignalStep MakeStep(WarningSignal signal, SignalStepKind kind, SignalStatus from, SignalStatus to, string? note, DateTimeOffset at, string actorId, string? actorName) => new()
+    {
+        SignalId = signal.Id, Kind = kind, At = at, ActorId = actorId, ActorName = actorName,
+        From = from, To = to, Note = note, CustomerId = signal.CustomerId, OrganisationPath = signal.OrganisationPath, AccountManagerId = signal.AccountManagerId,
+    };
 
     private async Task<Result<WarningSignal>> OpenSignalAsync(long signalId, CancellationToken cancellationToken)
     {
