@@ -223,7 +223,7 @@ public static class BulkWriter
     /// <summary>
     /// Binds a row's values, leaving bound what equals the previous row's: SQLite keeps a statement's bindings across
     /// executions (and an unbound parameter is NULL), and a night's signals or steps repeat most of their columns (the
-    /// status, the date, the organisation), so about half the calls into SQLite are saved.
+    /// status, the date, the organisation), so most of their calls into SQLite are saved.
     /// </summary>
     private static void BindValues(SqliteRow target, in object?[] row) => BindValues(target, row, row.Length);
 

@@ -62,9 +62,14 @@ public sealed class SignalIntake(PostLoanDbContext db, SignalWorkflow workflow, 
             var stepsWritten = watch.Elapsed;
             await EntityBulk.InsertAsync(db, transaction, composed.Notifications, withIds: true, cancellationToken);
             await EntityBulk.InsertAsync(db, transaction, composed.Outbox, withIds: false, cancellationToken);
-            logger.LogDebug("Signal intake of {Signals} signals: ids {Ids:0.00} s, workflow {Plan:0.00} s, notifications composed {Compose:0.00} s, signals {Insert:0.00} s, {Steps} steps {StepsInsert:0.00} s, notifications and messages {Rest:0.00} s",
-                signals.Count, (writing - planned - composing + reserved).TotalSeconds, (planned - reserved).TotalSeconds, composing.TotalSeconds, (signalsWritten - writing).TotalSeconds,
-                stepCount, (stepsWritten - signalsWritten).TotalSeconds, (watch.Elapsed - stepsWritten).TotalSeconds);
+            if (signals.Count >= 1000)
+            {
+                // A night's batch, not each real-time one.
+                logger.LogDebug("Signal intake of {Signals} signals: ids {Ids:0.00} s, workflow {Plan:0.00} s, notifications composed {Compose:0.00} s, signals {Insert:0.00} s, {Steps} steps {StepsInsert:0.00} s, notifications and messages {Rest:0.00} s",
+                    signals.Count, (writing - planned - composing + reserved).TotalSeconds, (planned - reserved).TotalSeconds, composing.TotalSeconds, (signalsWritten - writing).TotalSeconds,
+                    stepCount, (stepsWritten - signalsWritten).TotalSeconds, (watch.Elapsed - stepsWritten).TotalSeconds);
+            }
+
             return composed;
         }
         finally

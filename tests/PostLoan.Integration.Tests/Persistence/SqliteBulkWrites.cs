@@ -1,0 +1,97 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using PostLoan.Infrastructure.Persistence;
+
+namespace PostLoan.Integration.Tests.Persistence;
+
+/// <summary>
+/// The SQLite side of <see cref="BulkWriter"/>: a value equal to the previous row's is left bound (SQLite keeps bindings
+/// across steps) — so "equal" must mean "binds the same": an instant at another offset, a null after a value and a value
+/// after a null are bound again; <c>ExecuteEachAsync</c> finds its <c>@pN</c> wherever they stand in the statement.
+/// </summary>
+public sealed class SqliteBulkWrites : IDisposable
+{
+    private static readonly DateTimeOffsetToBinaryConverter Instant = new();
+    private readonly string _file = Path.Combine(Path.GetTempPath(), "postloan-bulk-" + Guid.NewGuid().ToString("N")[..8] + ".db");
+    private readonly SqliteConnection _connection;
+
+    public SqliteBulkWrites()
+    {
+        _connection = new SqliteConnection($"Data Source={_file};Pooling=False");
+        _connection.Open();
+        using var create = _connection.CreateCommand();
+        create.CommandText = "CREATE TABLE t (\"Id\" INTEGER PRIMARY KEY, \"Name\" TEXT, \"At\" INTEGER, \"Amount\" REAL, \"Day\" TEXT, \"Kind\" INTEGER)";
+        create.ExecuteNonQuery();
+    }
+
+    public void Dispose()
+    {
+        _connection.Dispose();
+        File.Delete(_file);
+    }
+
+    [Fact]
+    public async Task Repeated_values_stay_bound_and_anything_that_binds_differently_is_bound_again()
+    {
+        var beijing = new DateTimeOffset(2026, 1, 1, 8, 0, 0, TimeSpan.FromHours(8));
+        var utc = beijing.ToUniversalTime(); // the same instant at offset 0: equal, but stored differently
+        BulkColumn[] columns = [new("Id", typeof(long)), new("Name", typeof(string)), new("At", typeof(DateTimeOffset)), new("Amount", typeof(double)), new("Day", typeof(DateOnly)), new("Kind", typeof(DayOfWeek))];
+        object?[][] rows =
+        [
+            [1L, "甲", beijing, 1.5, new DateOnly(2026, 1, 1), DayOfWeek.Monday],
+            [2L, "甲", utc, 1.5, new DateOnly(2026, 1, 1), DayOfWeek.Monday],
+            [3L, null, utc, 2.25, null, DayOfWeek.Monday],
+            [4L, "乙", utc, 2.25, new DateOnly(2026, 1, 2), null],
+            [5L, "乙", null, null, new DateOnly(2026, 1, 2), DayOfWeek.Friday],
+        ];
+
+        await using (var tx = await _connection.BeginTransactionAsync())
+        {
+            Assert.Equal(5, await BulkWriter.InsertAsync(_connection, tx, "t", columns, rows));
+            await tx.CommitAsync();
+        }
+
+        Assert.Equal(
+            [
+                "1|甲|" + Instant.ConvertToProvider(beijing) + "|1.5|2026-01-01|1",
+                "2|甲|" + Instant.ConvertToProvider(utc) + "|1.5|2026-01-01|1",
+                "3||" + Instant.ConvertToProvider(utc) + "|2.25||1",
+                "4|乙|" + Instant.ConvertToProvider(utc) + "|2.25|2026-01-02|",
+                "5|乙|||2026-01-02|5",
+            ],
+            Rows());
+        Assert.NotEqual(Instant.ConvertToProvider(beijing), Instant.ConvertToProvider(utc));
+    }
+
+    [Fact]
+    public async Task ExecuteEach_binds_its_parameters_wherever_they_stand_and_counts_the_rows_changed()
+    {
+        await using (var tx = await _connection.BeginTransactionAsync())
+        {
+            await BulkWriter.InsertAsync(_connection, tx, "t", [new("Id", typeof(long))], [[1L], [2L], [3L]]);
+            // @p1 comes before @p0 in the text; the rows' third value is not a parameter.
+            var changed = await BulkWriter.ExecuteEachAsync(_connection, tx, "UPDATE t SET \"Name\" = @p1 WHERE \"Id\" = @p0", 2,
+                [[1L, "x", "ignored"], [2L, "x", "ignored"], [3L, null, "ignored"], [9L, "nobody", "ignored"]]);
+            Assert.Equal(3, changed);
+            await Assert.ThrowsAsync<ArgumentException>(() => BulkWriter.ExecuteEachAsync(_connection, tx, "UPDATE t SET \"Name\" = @p1 WHERE \"Id\" = @p0", 2, [[1L]]));
+            await Assert.ThrowsAsync<ArgumentException>(() => BulkWriter.ExecuteEachAsync(_connection, tx, "UPDATE t SET \"Name\" = @p1 WHERE \"Id\" = 1", 2, [[1L, "y"]]));
+            await tx.CommitAsync();
+        }
+
+        Assert.Equal(["1|x||||", "2|x||||", "3|||||"], Rows());
+    }
+
+    private List<string> Rows()
+    {
+        using var read = _connection.CreateCommand();
+        read.CommandText = "SELECT \"Id\", \"Name\", \"At\", \"Amount\", \"Day\", \"Kind\" FROM t ORDER BY \"Id\"";
+        using var reader = read.ExecuteReader();
+        var rows = new List<string>();
+        while (reader.Read())
+        {
+            rows.Add(string.Join('|', Enumerable.Range(0, reader.FieldCount).Select(i => reader.IsDBNull(i) ? "" : Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture))));
+        }
+
+        return rows;
+    }
+}
