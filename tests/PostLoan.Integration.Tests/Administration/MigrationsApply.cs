@@ -11,10 +11,27 @@ public abstract class MigrationsApply
 {
     protected abstract Task<DatabaseOptions> EmptyDatabaseAsync();
 
+    /// <summary>Removes what <see cref="EmptyDatabaseAsync"/> made, when the cluster does not.</summary>
+    protected virtual void Remove(DatabaseOptions database)
+    {
+    }
+
     [Fact]
     public async Task Migrations_create_the_model_and_reapplying_changes_nothing()
     {
         var database = await EmptyDatabaseAsync();
+        try
+        {
+            await MigrateTwiceAsync(database);
+        }
+        finally
+        {
+            Remove(database);
+        }
+    }
+
+    private static async Task MigrateTwiceAsync(DatabaseOptions database)
+    {
         await using (var app = await TestApp.StartAsync(database.Provider, database.ConnectionString, seed: false))
         {
             await using var db = app.SystemDb();
@@ -34,8 +51,18 @@ public abstract class MigrationsApply
 
 public sealed class SqliteMigrationsApply : MigrationsApply
 {
-    protected override Task<DatabaseOptions> EmptyDatabaseAsync() =>
-        Task.FromResult(new DatabaseOptions(DatabaseProvider.Sqlite, $"Data Source={Path.Combine(Path.GetTempPath(), $"postloan-migrate-{Guid.NewGuid():N}.db")}"));
+    private readonly string _file = Path.Combine(Path.GetTempPath(), $"postloan-migrate-{Guid.NewGuid():N}.db");
+
+    protected override Task<DatabaseOptions> EmptyDatabaseAsync() => Task.FromResult(new DatabaseOptions(DatabaseProvider.Sqlite, $"Data Source={_file}"));
+
+    protected override void Remove(DatabaseOptions database)
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        foreach (var file in new[] { _file, _file + "-wal", _file + "-shm" })
+        {
+            File.Delete(file);
+        }
+    }
 }
 
 [Collection(PostgresCollection.Name)]
