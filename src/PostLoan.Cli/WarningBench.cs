@@ -87,43 +87,14 @@ internal static class WarningBench
         {
             await using var services = CliServices.Build(configuration);
             var setup = Stopwatch.StartNew();
-            long values;
             if (reuse)
             {
-                (count, values) = await UndoNightsAsync(services, cancellationToken);
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Reused {count} customers and {values} indicator values; the earlier nights undone in {setup.Elapsed.TotalSeconds:0.0} s."));
+                (count, var reused) = await UndoNightsAsync(services, cancellationToken);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Reused {count} customers and {reused} indicator values; the earlier nights undone in {setup.Elapsed.TotalSeconds:0.0} s."));
             }
             else
-            await using (var scope = services.CreateAsyncScope())
             {
-                await scope.ServiceProvider.GetRequiredService<DatabaseMigrator>().MigrateAsync(cancellationToken);
-                await scope.ServiceProvider.GetRequiredService<DemoBankSeeder>().SeedAsync(1, cancellationToken);
-                var db = scope.ServiceProvider.GetRequiredService<PostLoanDbContext>();
-                await EnsureIndicatorsAsync(db, cancellationToken);
-                await CreateRulesAsync(db, ruleCount, cancellationToken);
-                values = await GenerateAsync(db, count, cancellationToken);
-            }
-
-            if (!reuse)
-            {
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"Generated {count} customers, {values} indicator values (24 months) and {ruleCount} published rules on {provider} in {setup.Elapsed.TotalSeconds:0.0} s."));
-            }
-
-            // What an import of a book pays once after its commit: pack every customer's series (the night refreshes only
-            // customers whose values changed since).
-            if (!reuse)
-            {
-            var packing = Stopwatch.StartNew();
-            int packed;
-            await using (var scope = services.CreateAsyncScope())
-            {
-                var db = scope.ServiceProvider.GetRequiredService<PostLoanDbContext>();
-                await db.Database.OpenConnectionAsync(cancellationToken);
-                packed = await IndicatorSeriesPacker.RefreshAsync(db.Database.GetDbConnection(), cancellationToken);
-            }
-
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Packed the series of {packed} customers in {packing.Elapsed.TotalSeconds:0.0} s (once, after the import)."));
+                await CreateBookAsync(services, count, ruleCount, provider, setup, cancellationToken);
             }
 
             GC.Collect();
@@ -199,6 +170,30 @@ internal static class WarningBench
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// A fresh book: the demo bank, the rules and <paramref name="count"/> customers with their histories, then every
+    /// customer's series packed once — what an import of a book pays after its commit (the night refreshes only customers
+    /// whose values changed since).
+    /// </summary>
+    private static async Task CreateBookAsync(ServiceProvider services, int count, int ruleCount, string provider, Stopwatch setup, CancellationToken cancellationToken)
+    {
+        await using var scope = services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<DatabaseMigrator>().MigrateAsync(cancellationToken);
+        await scope.ServiceProvider.GetRequiredService<DemoBankSeeder>().SeedAsync(1, cancellationToken);
+        var db = scope.ServiceProvider.GetRequiredService<PostLoanDbContext>();
+        await EnsureIndicatorsAsync(db, cancellationToken);
+        await CreateRulesAsync(db, ruleCount, cancellationToken);
+        var values = await GenerateAsync(db, count, cancellationToken);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Generated {count} customers, {values} indicator values (24 months) and {ruleCount} published rules on {provider} in {setup.Elapsed.TotalSeconds:0.0} s."));
+
+        var packing = Stopwatch.StartNew();
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        var packed = await IndicatorSeriesPacker.RefreshAsync(db.Database.GetDbConnection(), cancellationToken);
+        await db.Database.CloseConnectionAsync();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Packed the series of {packed} customers in {packing.Elapsed.TotalSeconds:0.0} s (once, after the import)."));
     }
 
     /// <summary>

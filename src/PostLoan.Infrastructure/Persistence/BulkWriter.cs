@@ -80,36 +80,7 @@ public static class BulkWriter
                     : throw new ArgumentException($"the statement has no parameter @p{i}", nameof(sql)))]);
         }
 
-        await using var command = connection.CreateCommand();
-        command.Transaction = tx;
-        command.CommandText = sql;
-        var parameters = new DbParameter[parameterCount];
-        var affected = 0;
-        var prepared = false;
-        foreach (var row in rows)
-        {
-            for (var i = 0; i < parameterCount; i++)
-            {
-                if (parameters[i] is null)
-                {
-                    parameters[i] = command.CreateParameter();
-                    parameters[i].ParameterName = "@p" + i.ToString(CultureInfo.InvariantCulture);
-                    command.Parameters.Add(parameters[i]);
-                }
-
-                parameters[i].Value = PostgresValue(row[i]);
-            }
-
-            if (!prepared)
-            {
-                await command.PrepareAsync(cancellationToken);
-                prepared = true;
-            }
-
-            affected += await command.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        return affected;
+        throw new NotSupportedException($"statements per row are not implemented for {connection.GetType().Name}");
     }
 
     /// <summary>Statements per round trip to PostgreSQL in <see cref="ExecuteEachAsync"/>.</summary>

@@ -235,8 +235,11 @@ public sealed class NotificationCentre(PostLoanDbContext db, IEnumerable<INotifi
         private readonly Dictionary<(string, ChannelKind), (bool Red, bool Orange, bool Yellow)> _set =
             rows.GroupBy(s => (s.UserId, s.Channel)).ToDictionary(g => g.Key, g => (g.First().Red, g.First().Orange, g.First().Yellow));
 
-        public bool Covers(string userId, ChannelKind channel, SignalSeverity severity) =>
-            NotificationSubscription.Covers(_set.TryGetValue((userId, channel), out var set) ? set : NotificationSubscription.Default(channel), severity);
+        /// <summary>The user's first row for the channel, or the channel's default.</summary>
+        public (bool Red, bool Orange, bool Yellow) Of(string userId, ChannelKind channel) =>
+            _set.TryGetValue((userId, channel), out var set) ? set : NotificationSubscription.Default(channel);
+
+        public bool Covers(string userId, ChannelKind channel, SignalSeverity severity) => NotificationSubscription.Covers(Of(userId, channel), severity);
     }
 
     /// <summary>After the rows of <see cref="ComposeAsync"/> are committed: wakes the outbox worker and pushes the in-app notifications.</summary>
@@ -296,7 +299,7 @@ public sealed class NotificationCentre(PostLoanDbContext db, IEnumerable<INotifi
 
     /// <summary>The subscription of a user for a channel, or the channel's default.</summary>
     public static (bool Red, bool Orange, bool Yellow) SubscriptionOf(IEnumerable<NotificationSubscription> subscriptions, string userId, ChannelKind channel) =>
-        subscriptions.FirstOrDefault(s => s.UserId == userId && s.Channel == channel) is { } s ? (s.Red, s.Orange, s.Yellow) : NotificationSubscription.Default(channel);
+        new Subscriptions([.. subscriptions]).Of(userId, channel);
 
     private static IEnumerable<OutboxMessage> WebhookMessages(List<WebhookEndpoint> endpoints, NotificationKind kind, WarningSignal signal, string? customerCode, DateTimeOffset now)
     {

@@ -104,13 +104,13 @@ public sealed class RelationGraphService(PostLoanDbContext db)
     }
 
     /// <summary>Above this many customers asked, <see cref="LinkedAsync"/> reads every linked customer of the book once instead of asking per chunk.</summary>
-    private const int AskedOneByChunk = 4000;
+    private const int ReadAllLinkedAbove = 4000;
 
     /// <summary>Those of <paramref name="customers"/> with at least one link in force on <paramref name="asOf"/> (the others cannot pass a signal on).</summary>
     public async Task<HashSet<int>> LinkedAsync(IEnumerable<int> customers, DateOnly asOf, CancellationToken cancellationToken = default)
     {
         var distinct = customers.ToHashSet();
-        if (distinct.Count > AskedOneByChunk)
+        if (distinct.Count > ReadAllLinkedAbove)
         {
             // A night's hundreds of thousands of signals: the book's linked customers are far fewer than the questions.
             var all = await AllLinkedAsync(asOf, cancellationToken);

@@ -34,8 +34,8 @@ public sealed class RuleEvaluation(int entries)
     /// <summary>Indicator values read.</summary>
     public long Values { get; set; }
 
-    /// <summary>Where the time went: industry medians, refreshing the packed series, reading (overlapping the evaluation), evaluating (summed over the workers).</summary>
-    public (TimeSpan Industries, TimeSpan Refresh, TimeSpan Read, TimeSpan Evaluate) Timings { get; set; }
+    /// <summary>Where the time went: reading (overlapping the evaluation), evaluating (summed over the workers); the preparation's are in <see cref="RunPreparation"/>.</summary>
+    public (TimeSpan Read, TimeSpan Evaluate) Timings { get; set; }
 
     internal void Add(RuleEvaluation part)
     {
@@ -49,7 +49,7 @@ public sealed class RuleEvaluation(int entries)
         }
 
         Customers += part.Customers;
-        Timings = (Timings.Industries, Timings.Refresh, Timings.Read, Timings.Evaluate + part.Timings.Evaluate);
+        Timings = (Timings.Read, Timings.Evaluate + part.Timings.Evaluate);
     }
 }
 
@@ -107,13 +107,12 @@ public static class RuleRunner
             return total;
         }
 
-        var (industries, refresh, industriesTime) = (prepared.Industries, prepared.Refresh, prepared.Industry);
         var applicable = new ApplicableEntries(set);
         var channel = Channel.CreateBounded<Batch>(new BoundedChannelOptions(Environment.ProcessorCount * 2) { SingleWriter = true });
         var workers = Enumerable.Range(0, Environment.ProcessorCount).Select(_ => Task.Run(async () =>
         {
             var part = new RuleEvaluation(set.Entries.Length);
-            var evaluator = new Evaluator(set, date, industries, applicable);
+            var evaluator = new Evaluator(set, date, prepared.Industries, applicable);
             var busy = new System.Diagnostics.Stopwatch();
             await foreach (var batch in channel.Reader.ReadAllAsync(cancellationToken))
             {
@@ -122,7 +121,7 @@ public static class RuleRunner
                 busy.Stop();
             }
 
-            part.Timings = (default, default, default, busy.Elapsed);
+            part.Timings = (default, busy.Elapsed);
 
             return part;
         }, cancellationToken)).ToArray();
@@ -149,7 +148,7 @@ public static class RuleRunner
         total.Hits.Sort(static (a, b) => a.CustomerId != b.CustomerId ? a.CustomerId.CompareTo(b.CustomerId) : a.Entry.CompareTo(b.Entry));
 
         total.Values = values;
-        total.Timings = (industriesTime, refresh, reading.Elapsed, total.Timings.Evaluate);
+        total.Timings = (reading.Elapsed, total.Timings.Evaluate);
         return total;
     }
 
