@@ -57,6 +57,12 @@ internal static class WarningBench
             }
 
             var reused = result.GetValue(reuse);
+            if (reused is not null && name == "sqlite" && !File.Exists(reused))
+            {
+                Console.Error.WriteLine($"--reuse: {reused} is not a file (give the bench.db an earlier run kept with --keep)");
+                return 2;
+            }
+
             var target = reused is null ? result.GetValue(connection) : name == "postgres" ? reused : $"Data Source={reused}";
             return await RunAsync(n, r, Math.Max(1, result.GetValue(sample)), result.GetValue(realtime), name, target, result.GetValue(keep) || reused is not null, reused is not null, cancellationToken);
         });
