@@ -21,7 +21,15 @@ public static class EntityBulk
     /// Inserts <paramref name="items"/> inside <paramref name="transaction"/> (enumerated once, as they are written);
     /// <paramref name="withIds"/> writes their (reserved) ids. Returns the rows written.
     /// </summary>
-    public static async Task<int> InsertAsync<T>(DbContext db, DbTransaction transaction, IEnumerable<T> items, bool withIds, CancellationToken cancellationToken)
+    public static Task<int> InsertAsync<T>(DbContext db, DbTransaction transaction, IEnumerable<T> items, bool withIds, CancellationToken cancellationToken)
+        where T : class => InsertAsync(db, transaction, items, withIds, buildAhead: false, cancellationToken);
+
+    /// <summary>
+    /// Inserts as above; with <paramref name="buildAhead"/>, the rows (and lazily made <paramref name="items"/>) are built on
+    /// another thread a block ahead of the writing one (<see cref="RowsAhead.Of{T}"/>) — for large batches of items made
+    /// in memory, never from a query on the connection being written.
+    /// </summary>
+    public static async Task<int> InsertAsync<T>(DbContext db, DbTransaction transaction, IEnumerable<T> items, bool withIds, bool buildAhead, CancellationToken cancellationToken)
         where T : class
     {
         if (items is IReadOnlyCollection<T> { Count: 0 })
@@ -30,7 +38,8 @@ public static class EntityBulk
         }
 
         var mapping = Mappings.GetOrAdd((db.Model, typeof(T), withIds), key => Map(key.Item1, key.Item2, key.Item3));
-        return await BulkWriter.InsertAsync(transaction.Connection!, transaction, mapping.Table, mapping.Columns, items.Select(mapping.Row), cancellationToken);
+        var rows = items.Select(mapping.Row);
+        return await BulkWriter.InsertAsync(transaction.Connection!, transaction, mapping.Table, mapping.Columns, buildAhead ? RowsAhead.Of(rows) : rows, cancellationToken);
     }
 
     /// <summary>

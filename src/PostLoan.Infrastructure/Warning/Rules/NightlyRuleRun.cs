@@ -19,10 +19,10 @@ namespace PostLoan.Infrastructure.Warning.Rules;
 /// <summary>What one nightly rule run did.</summary>
 public sealed record RuleRunSummary(DateOnly Date, int Versions, int Customers, long Values, int Evaluations, int NewSignals, int Refreshed, int ShadowHits, TimeSpan Elapsed)
 {
-    /// <summary>Reading customers, values and evaluating (they overlap).</summary>
+    /// <summary>Until the evaluation ended: reading customers and values and evaluating, and beside them writing the repeats and new signals of the customers before.</summary>
     public TimeSpan Evaluating { get; init; }
 
-    /// <summary>Writing signals, shadow hits and statistics, and telling the observers.</summary>
+    /// <summary>After the evaluation: the last parts, notifications, shadow hits and statistics, the commit, and telling the observers.</summary>
     public TimeSpan Writing { get; init; }
 }
 
@@ -59,6 +59,9 @@ public sealed class NightlyRuleRun(
         new("Logged", typeof(bool)),
     ];
 
+    /// <summary>Repeats or new signals gathered before they are written beside the evaluation (a part is worth its statements and small enough to overlap); tests make it small.</summary>
+    public int PartSize { get; set; } = 32_768;
+
     /// <inheritdoc />
     public int Order => CloseStepOrder.WarningRules;
 
@@ -78,35 +81,36 @@ public sealed class NightlyRuleRun(
         try
         {
             await using var pageCache = await BatchCache.OpenAsync(connection, cancellationToken: cancellationToken);
-            // The customers are read on a second connection while this one refreshes the packed series and the industry
-            // medians (two scans of the book side by side instead of one after the other).
+            // A second connection reads: first the customers, while this one refreshes the packed series and the industry
+            // medians (two scans of the book side by side instead of one after the other); then the series, while this one
+            // writes what the customers before raised (reading and evaluating on both cores, SQLite's single writer beside them).
+            await using var side = database.CreateContext(db.CurrentUser, clock);
+            await side.Database.OpenConnectionAsync(cancellationToken);
+            var reader = side.Database.GetDbConnection();
             List<RuleCustomer> customers;
             RunPreparation prepared;
             var loaded = TimeSpan.Zero;
-            await using (var side = database.CreateContext(db.CurrentUser, clock))
+            var reading = Task.Run(async () =>
             {
-                await side.Database.OpenConnectionAsync(cancellationToken);
-                var reading = Task.Run(async () =>
-                {
-                    var list = await RuleCustomers.LoadAsync(side.Database.GetDbConnection(), null, cancellationToken);
-                    loaded = watch.Elapsed;
-                    return list;
-                }, cancellationToken);
-                try
-                {
-                    prepared = await RuleRunner.PrepareAsync(connection, set, date, onlyListed: false, cancellationToken);
-                }
-                finally
-                {
-                    customers = await reading;
-                }
+                var list = await RuleCustomers.LoadAsync(reader, null, cancellationToken);
+                loaded = watch.Elapsed;
+                return list;
+            }, cancellationToken);
+            try
+            {
+                prepared = await RuleRunner.PrepareAsync(connection, set, date, onlyListed: false, cancellationToken);
+            }
+            finally
+            {
+                customers = await reading;
             }
 
-            var evaluation = await RuleRunner.RunAsync(connection, set, date, customers, onlyListed: false, prepared, cancellationToken);
+            await using var write = new NightWrite(connection, set, date, customers, intake, clock, Math.Max(1, PartSize));
+            var evaluation = await RuleRunner.RunAsync(reader, set, date, customers, onlyListed: false, prepared, write.ConsumeAsync, cancellationToken);
             var evaluating = watch.Elapsed;
             logger.LogDebug("Warning rules {Date}: customers {Customers:0.00} s, beside them series refresh {Refresh:0.00} s and industry medians {Industries:0.00} s; read {Read:0.00} s, evaluation {Evaluate:0.00} s (worker time)",
                 date, loaded.TotalSeconds, prepared.Refresh.TotalSeconds, prepared.Industry.TotalSeconds, evaluation.Timings.Read.TotalSeconds, evaluation.Timings.Evaluate.TotalSeconds);
-            var written = await WriteAsync(connection, set, date, evaluation, customers, cancellationToken);
+            var written = await FinishAsync(write, date, evaluation, cancellationToken);
             var summary = new RuleRunSummary(date, set.Entries.Length, evaluation.Customers, evaluation.Values, evaluation.Evaluated.Sum(),
                 written.New, written.Refreshed, written.Shadow, watch.Elapsed) { Evaluating = evaluating, Writing = watch.Elapsed - evaluating };
             logger.LogInformation("Warning rules {Date}: {Versions} versions over {Customers} customers, {New} new and {Refreshed} refreshed signals, {Shadow} shadow hits in {Elapsed}",
@@ -157,129 +161,19 @@ public sealed class NightlyRuleRun(
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private async Task<(int New, int Refreshed, int Shadow)> WriteAsync(DbConnection connection, CompiledRuleSet set, DateOnly date, RuleEvaluation evaluation, List<RuleCustomer> customers, CancellationToken cancellationToken)
+    /// <summary>Ends the night's writes once the evaluation is done: notifications, shadow hits, run statistics, the commit; then pushes and observers.</summary>
+    private async Task<(int New, int Refreshed, int Shadow)> FinishAsync(NightWrite write, DateOnly date, RuleEvaluation evaluation, CancellationToken cancellationToken)
     {
-        // Whole milliseconds: the instant marks this run's new signals and must compare equal after PostgreSQL's microseconds.
-        var now = DateTimeOffset.FromUnixTimeMilliseconds(clock.GetUtcNow().ToUnixTimeMilliseconds());
-        var publishedRules = set.Entries.Where(e => !e.IsShadow).Select(e => e.Rule.Id).Distinct().ToList();
-        var phase = System.Diagnostics.Stopwatch.StartNew();
-        TimeSpan activeRead, updated, inserted;
-        var escalatedIds = new List<long>();
-        var fresh = new List<WarningSignal>();
-        ComposedNotifications composed;
-        int created = 0, refreshed = 0, shadow = 0;
-        await using (var tx = await connection.BeginTransactionAsync(cancellationToken))
-        {
-            await using (var clear = BulkWriter.Command(connection, tx,
-                "DELETE FROM warning_shadow_hits WHERE \"Date\" = @d; DELETE FROM warning_rule_runs WHERE \"Date\" = @d", "d", date))
-            {
-                await clear.ExecuteNonQueryAsync(cancellationToken);
-            }
-
-            var active = new Dictionary<(int Customer, int Rule), ActiveSignal>(evaluation.Hits.Count);
-            if (publishedRules.Count > 0)
-            {
-                // On SQLite a scan of the table beats visiting most of it through the rule index.
-                var sql = $"SELECT \"Id\", \"CustomerId\", \"RuleId\", \"Severity\", \"LastSeenOn\", \"RuleVersionId\" FROM warning_signals{(connection is SqliteConnection ? " NOT INDEXED" : "")} " +
-                    $"WHERE \"IsActive\" AND \"Source\" = {(int)SignalSource.Rule} AND \"RuleId\" IN ({string.Join(',', publishedRules.Select(r => r.ToString(CultureInfo.InvariantCulture)))})";
-                if (connection is SqliteConnection sqlite)
-                {
-                    // Hundreds of thousands of active signals after a while: stepped through SQLite's own API.
-                    foreach (var row in SqliteRows.Each(sqlite, sql))
-                    {
-                        active[(raw.sqlite3_column_int(row, 1), raw.sqlite3_column_int(row, 2))] = new ActiveSignal(raw.sqlite3_column_int64(row, 0),
-                            (SignalSeverity)raw.sqlite3_column_int(row, 3), SqliteRows.Date(row, 4), raw.sqlite3_column_type(row, 5) == raw.SQLITE_NULL ? null : raw.sqlite3_column_int(row, 5));
-                    }
-                }
-                else
-                {
-                    await using var command = BulkWriter.Command(connection, tx, sql);
-                    await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-                    while (await reader.ReadAsync(cancellationToken))
-                    {
-                        active[(reader.GetInt32(1), reader.GetInt32(2))] = new ActiveSignal(reader.GetInt64(0), (SignalSeverity)reader.GetInt32(3), reader.GetFieldValue<DateOnly>(4),
-                            reader.IsDBNull(5) ? null : reader.GetInt32(5));
-                    }
-                }
-            }
-
-            DateOnly? previousRun;
-            await using (var last = BulkWriter.Command(connection, tx, "SELECT MAX(\"Date\") FROM warning_rule_runs WHERE \"Date\" < @d", "d", date))
-            await using (var reader = await last.ExecuteReaderAsync(cancellationToken))
-            {
-                previousRun = await reader.ReadAsync(cancellationToken) && !reader.IsDBNull(0) ? reader.GetFieldValue<DateOnly>(0) : null;
-            }
-
-            activeRead = phase.Elapsed;
-            var shadowRows = new List<object?[]>();
-            var updates = new List<object?[]>();
-            var next = 0;
-            foreach (var hit in evaluation.Hits)
-            {
-                var entry = set.Entries[hit.Entry];
-                // Hits and customers are both in customer order: one walk instead of a look-up table of the book.
-                while (customers[next].Id < hit.CustomerId)
-                {
-                    next++;
-                }
-
-                var customer = customers[next];
-                if (entry.IsShadow)
-                {
-                    shadowRows.Add([date, entry.Version.Id, entry.Rule.Id, customer.Id, hit.Detail is not null, customer.OrganisationPath, customer.AccountManagerId]);
-                    continue;
-                }
-
-                var severity = entry.Version.Severity;
-                if (active.TryGetValue((customer.Id, entry.Rule.Id), out var signal))
-                {
-                    var escalated = severity > signal.Severity;
-                    if (date <= signal.LastSeenOn && !escalated)
-                    {
-                        continue; // already counted for this date (a rerun), or an older date than the signal has seen
-                    }
-
-                    // A plain repeat of the run before needs no undo log: undo puts that run's date back.
-                    var plain = signal.LastSeenOn == previousRun && !escalated && signal.RuleVersionId == entry.Version.Id;
-                    updates.Add([signal.Id, date > signal.LastSeenOn ? date : signal.LastSeenOn, escalated ? (int)severity : (int)signal.Severity, entry.Version.Id, hit.Detail, !plain]);
-                    if (escalated)
-                    {
-                        escalatedIds.Add(signal.Id);
-                    }
-
-                    refreshed++;
-                    continue;
-                }
-
-                fresh.Add(new WarningSignal
-                {
-                    CustomerId = customer.Id, Source = SignalSource.Rule, DedupKey = SignalKeys.Rule(entry.Rule.Id), RuleId = entry.Rule.Id, RuleVersionId = entry.Version.Id,
-                    Severity = severity, Title = entry.Rule.NameZh, Detail = hit.Detail, RaisedOn = date, RaisedAt = now, LastSeenOn = date,
-                    OrganisationId = customer.OrganisationId, OrganisationPath = customer.OrganisationPath, AccountManagerId = customer.AccountManagerId,
-                });
-                active[(customer.Id, entry.Rule.Id)] = new ActiveSignal(0, severity, date, entry.Version.Id);
-            }
-
-            created = fresh.Count;
-            shadow = shadowRows.Count;
-            await RefreshAsync(tx, date, updates, cancellationToken);
-            updated = phase.Elapsed;
-            composed = await intake.WriteAsync(tx, fresh, cancellationToken);
-            inserted = phase.Elapsed;
-            await BulkWriter.InsertAsync(connection, tx, "warning_shadow_hits", ShadowColumns, shadowRows, cancellationToken);
-            await BulkWriter.InsertAsync(connection, tx, "warning_rule_runs", RunColumns,
-                set.Entries.Select((e, i) => new object?[] { date, e.Version.Id, e.Rule.Id, (int)e.Version.State, evaluation.Evaluated[i], evaluation.HitCounts[i], evaluation.Unknown[i], evaluation.Overlap[i] }),
-                cancellationToken);
-            await tx.CommitAsync(cancellationToken);
-        }
-
+        var phase = Stopwatch.StartNew();
+        var composed = await write.FinishAsync(evaluation, cancellationToken);
         var committed = phase.Elapsed;
         await notifications.AfterCommitAsync(composed, cancellationToken);
-        if (created + escalatedIds.Count > 0 && observers.Any())
+        if (write.Fresh.Count + write.EscalatedIds.Count > 0 && observers.Any())
         {
-            var raised = fresh.Select(s => new RaisedSignal(s, true, false) { WorkflowStarted = true }).ToList();
-            if (escalatedIds.Count > 0)
+            var raised = write.Fresh.Select(s => new RaisedSignal(s, true, false) { WorkflowStarted = true }).ToList();
+            if (write.EscalatedIds.Count > 0)
             {
+                var escalatedIds = write.EscalatedIds;
                 var escalated = await db.WarningSignals.IgnoreQueryFilters().AsNoTracking().Where(s => escalatedIds.Contains(s.Id)).ToListAsync(cancellationToken);
                 raised.AddRange(escalated.Select(s => new RaisedSignal(s, false, true)));
             }
@@ -290,9 +184,227 @@ public sealed class NightlyRuleRun(
             }
         }
 
-        logger.LogDebug("Warning rules {Date} write: active signals read {Active:0.00} s, refreshes {Refreshes:0.00} s, new signals with steps and notifications {New:0.00} s, rest and commit {Commit:0.00} s, pushes and observers {Observers:0.00} s",
-            date, activeRead.TotalSeconds, (updated - activeRead).TotalSeconds, (inserted - updated).TotalSeconds, (committed - inserted).TotalSeconds, (phase.Elapsed - committed).TotalSeconds);
-        return (created, refreshed, shadow);
+        logger.LogDebug("Warning rules {Date} write: active signals read {Active:0.00} s; beside the evaluation refreshes {Refreshes:0.00} s and new signals with steps {New:0.00} s; after it notifications, the rest and commit {Commit:0.00} s, pushes and observers {Observers:0.00} s",
+            date, write.ActiveRead.TotalSeconds, write.Refreshing.TotalSeconds, write.Inserting.TotalSeconds, committed.TotalSeconds, (phase.Elapsed - committed).TotalSeconds);
+        return (write.Fresh.Count, write.Refreshed, write.Shadow);
+    }
+
+    /// <summary>
+    /// A night's writes in one transaction of the main connection, fed the hits in customer order while the evaluation goes
+    /// on (<see cref="RuleRunner"/>'s consumer): a published hit refreshes the customer's active signal of the rule (a
+    /// repeat; applied in parts of <see cref="PartSize"/>) or makes a new one (stored with its steps through a
+    /// <see cref="SignalIntake.Session"/> in parts; the notifications are composed once, at the end, so a recipient gets one
+    /// digest); shadow hits and the run statistics are written at the end, then everything commits together. Disposed
+    /// without <see cref="FinishAsync"/>, nothing of it stays.
+    /// </summary>
+    private sealed class NightWrite(DbConnection connection, CompiledRuleSet set, DateOnly date, List<RuleCustomer> customers, SignalIntake intake, TimeProvider clock, int part) : IAsyncDisposable
+    {
+        // Whole milliseconds: the instant marks this run's new signals and must compare equal after PostgreSQL's microseconds.
+        private readonly DateTimeOffset _now = DateTimeOffset.FromUnixTimeMilliseconds(clock.GetUtcNow().ToUnixTimeMilliseconds());
+        private readonly Dictionary<(int Customer, int Rule), ActiveSignal> _active = [];
+        private readonly List<object?[]> _shadowRows = [];
+        private readonly List<object?[]> _updates = [];
+        private readonly Stopwatch _activeRead = new(), _refreshing = new(), _inserting = new();
+        private DbTransaction? _tx;
+        private SignalIntake.Session? _intake;
+        private DateOnly? _previousRun;
+        private int _next, _written;
+
+        /// <summary>Every new signal, with its id once written (the observers are told of them after the commit).</summary>
+        public List<WarningSignal> Fresh { get; } = [];
+
+        /// <summary>Repeats that raised the severity.</summary>
+        public List<long> EscalatedIds { get; } = [];
+
+        public int Refreshed { get; private set; }
+
+        public int Shadow => _shadowRows.Count;
+
+        public TimeSpan ActiveRead => _activeRead.Elapsed;
+
+        public TimeSpan Refreshing => _refreshing.Elapsed;
+
+        public TimeSpan Inserting => _inserting.Elapsed;
+
+        /// <summary>Takes the hits as the evaluation hands them on, writing repeats and new signals in parts.</summary>
+        public async Task ConsumeAsync(IAsyncEnumerable<IReadOnlyList<RuleHit>> hits, CancellationToken cancellationToken)
+        {
+            await BeginAsync(cancellationToken);
+            await foreach (var batch in hits.WithCancellation(cancellationToken))
+            {
+                foreach (var hit in batch)
+                {
+                    Take(hit);
+                }
+
+                if (Fresh.Count - _written >= part)
+                {
+                    await WriteFreshAsync(cancellationToken);
+                }
+
+                if (_updates.Count >= part)
+                {
+                    await WriteRepeatsAsync(cancellationToken);
+                }
+            }
+
+            await WriteFreshAsync(cancellationToken);
+            await WriteRepeatsAsync(cancellationToken);
+        }
+
+        /// <summary>Composes the notifications, writes shadow hits and run statistics and commits; returns the notifications to push.</summary>
+        public async Task<ComposedNotifications> FinishAsync(RuleEvaluation evaluation, CancellationToken cancellationToken)
+        {
+            var tx = await BeginAsync(cancellationToken);
+            var composed = new ComposedNotifications([], []);
+            if (_intake is not null)
+            {
+                composed = await _intake.FinishAsync(cancellationToken);
+                await _intake.DisposeAsync();
+                _intake = null;
+            }
+
+            await BulkWriter.InsertAsync(connection, tx, "warning_shadow_hits", ShadowColumns, _shadowRows, cancellationToken);
+            await BulkWriter.InsertAsync(connection, tx, "warning_rule_runs", RunColumns,
+                set.Entries.Select((e, i) => new object?[] { date, e.Version.Id, e.Rule.Id, (int)e.Version.State, evaluation.Evaluated[i], evaluation.HitCounts[i], evaluation.Unknown[i], evaluation.Overlap[i] }),
+                cancellationToken);
+            await tx.CommitAsync(cancellationToken);
+            return composed;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (_intake is not null)
+            {
+                await _intake.DisposeAsync();
+            }
+
+            if (_tx is not null)
+            {
+                await _tx.DisposeAsync();
+            }
+        }
+
+        private async Task<DbTransaction> BeginAsync(CancellationToken cancellationToken)
+        {
+            if (_tx is not null)
+            {
+                return _tx;
+            }
+
+            _activeRead.Start();
+            _tx = await connection.BeginTransactionAsync(cancellationToken);
+            await using (var clear = BulkWriter.Command(connection, _tx,
+                "DELETE FROM warning_shadow_hits WHERE \"Date\" = @d; DELETE FROM warning_rule_runs WHERE \"Date\" = @d", "d", date))
+            {
+                await clear.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            var publishedRules = set.Entries.Where(e => !e.IsShadow).Select(e => e.Rule.Id).Distinct().ToList();
+            if (publishedRules.Count > 0)
+            {
+                // On SQLite a scan of the table beats visiting most of it through the rule index.
+                var sql = $"SELECT \"Id\", \"CustomerId\", \"RuleId\", \"Severity\", \"LastSeenOn\", \"RuleVersionId\" FROM warning_signals{(connection is SqliteConnection ? " NOT INDEXED" : "")} " +
+                    $"WHERE \"IsActive\" AND \"Source\" = {(int)SignalSource.Rule} AND \"RuleId\" IN ({string.Join(',', publishedRules.Select(r => r.ToString(CultureInfo.InvariantCulture)))})";
+                if (connection is SqliteConnection sqlite)
+                {
+                    // Hundreds of thousands of active signals after a while: stepped through SQLite's own API.
+                    foreach (var row in SqliteRows.Each(sqlite, sql))
+                    {
+                        _active[(raw.sqlite3_column_int(row, 1), raw.sqlite3_column_int(row, 2))] = new ActiveSignal(raw.sqlite3_column_int64(row, 0),
+                            (SignalSeverity)raw.sqlite3_column_int(row, 3), SqliteRows.Date(row, 4), raw.sqlite3_column_type(row, 5) == raw.SQLITE_NULL ? null : raw.sqlite3_column_int(row, 5));
+                    }
+                }
+                else
+                {
+                    await using var command = BulkWriter.Command(connection, _tx, sql);
+                    await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                    while (await reader.ReadAsync(cancellationToken))
+                    {
+                        _active[(reader.GetInt32(1), reader.GetInt32(2))] = new ActiveSignal(reader.GetInt64(0), (SignalSeverity)reader.GetInt32(3), reader.GetFieldValue<DateOnly>(4),
+                            reader.IsDBNull(5) ? null : reader.GetInt32(5));
+                    }
+                }
+            }
+
+            await using (var last = BulkWriter.Command(connection, _tx, "SELECT MAX(\"Date\") FROM warning_rule_runs WHERE \"Date\" < @d", "d", date))
+            await using (var reader = await last.ExecuteReaderAsync(cancellationToken))
+            {
+                _previousRun = await reader.ReadAsync(cancellationToken) && !reader.IsDBNull(0) ? reader.GetFieldValue<DateOnly>(0) : null;
+            }
+
+            _activeRead.Stop();
+            return _tx;
+        }
+
+        /// <summary>One hit: a shadow hit, a repeat of an active signal, or a new signal.</summary>
+        private void Take(RuleHit hit)
+        {
+            var entry = set.Entries[hit.Entry];
+            // Hits and customers are both in customer order: one walk instead of a look-up table of the book.
+            while (customers[_next].Id < hit.CustomerId)
+            {
+                _next++;
+            }
+
+            var customer = customers[_next];
+            if (entry.IsShadow)
+            {
+                _shadowRows.Add([date, entry.Version.Id, entry.Rule.Id, customer.Id, hit.Detail is not null, customer.OrganisationPath, customer.AccountManagerId]);
+                return;
+            }
+
+            var severity = entry.Version.Severity;
+            if (_active.TryGetValue((customer.Id, entry.Rule.Id), out var signal))
+            {
+                var escalated = severity > signal.Severity;
+                if (date <= signal.LastSeenOn && !escalated)
+                {
+                    return; // already counted for this date (a rerun), or an older date than the signal has seen
+                }
+
+                // A plain repeat of the run before needs no undo log: undo puts that run's date back.
+                var plain = signal.LastSeenOn == _previousRun && !escalated && signal.RuleVersionId == entry.Version.Id;
+                _updates.Add([signal.Id, date > signal.LastSeenOn ? date : signal.LastSeenOn, escalated ? (int)severity : (int)signal.Severity, entry.Version.Id, hit.Detail, !plain]);
+                if (escalated)
+                {
+                    EscalatedIds.Add(signal.Id);
+                }
+
+                Refreshed++;
+                return;
+            }
+
+            Fresh.Add(new WarningSignal
+            {
+                CustomerId = customer.Id, Source = SignalSource.Rule, DedupKey = SignalKeys.Rule(entry.Rule.Id), RuleId = entry.Rule.Id, RuleVersionId = entry.Version.Id,
+                Severity = severity, Title = entry.Rule.NameZh, Detail = hit.Detail, RaisedOn = date, RaisedAt = _now, LastSeenOn = date,
+                OrganisationId = customer.OrganisationId, OrganisationPath = customer.OrganisationPath, AccountManagerId = customer.AccountManagerId,
+            });
+            _active[(customer.Id, entry.Rule.Id)] = new ActiveSignal(0, severity, date, entry.Version.Id);
+        }
+
+        private async Task WriteFreshAsync(CancellationToken cancellationToken)
+        {
+            if (Fresh.Count == _written)
+            {
+                return;
+            }
+
+            _inserting.Start();
+            _intake ??= await intake.BeginAsync(_tx!, cancellationToken);
+            await _intake.AddAsync(Fresh.GetRange(_written, Fresh.Count - _written), cancellationToken);
+            _written = Fresh.Count;
+            _inserting.Stop();
+        }
+
+        private async Task WriteRepeatsAsync(CancellationToken cancellationToken)
+        {
+            _refreshing.Start();
+            await RefreshAsync(_tx!, date, _updates, cancellationToken);
+            _updates.Clear();
+            _refreshing.Stop();
+        }
     }
 
     private sealed record ActiveSignal(long Id, SignalSeverity Severity, DateOnly LastSeenOn, int? RuleVersionId);

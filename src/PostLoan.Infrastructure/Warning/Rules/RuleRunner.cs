@@ -98,14 +98,46 @@ public static class RuleRunner
     }
 
     /// <summary>Runs <paramref name="set"/> as <see cref="RunAsync(DbConnection, CompiledRuleSet, DateOnly, IReadOnlyList{RuleCustomer}, bool, CancellationToken)"/> after <see cref="PrepareAsync"/>.</summary>
-    public static async Task<RuleEvaluation> RunAsync(DbConnection connection, CompiledRuleSet set, DateOnly date, IReadOnlyList<RuleCustomer> customers, bool onlyListed, RunPreparation prepared, CancellationToken cancellationToken)
+    public static Task<RuleEvaluation> RunAsync(DbConnection connection, CompiledRuleSet set, DateOnly date, IReadOnlyList<RuleCustomer> customers, bool onlyListed, RunPreparation prepared, CancellationToken cancellationToken) =>
+        RunAsync(connection, set, date, customers, onlyListed, prepared, null, cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="set"/> after <see cref="PrepareAsync"/>; with <paramref name="consumeHits"/>, the hits are not
+    /// collected in <see cref="RuleEvaluation.Hits"/> but handed to it while the run goes on — called once, with the hits of
+    /// each batch of customers as soon as the batches before it are done, so in customer and version order — and the run
+    /// ends when the consumer has. A writer thus stores what the first customers raised while the later ones are read and
+    /// evaluated. A failure on either side stops both and is thrown.
+    /// </summary>
+    public static async Task<RuleEvaluation> RunAsync(DbConnection connection, CompiledRuleSet set, DateOnly date, IReadOnlyList<RuleCustomer> customers, bool onlyListed, RunPreparation prepared,
+        Func<IAsyncEnumerable<IReadOnlyList<RuleHit>>, CancellationToken, Task>? consumeHits, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(prepared);
         var total = new RuleEvaluation(set.Entries.Length);
         if (set.Entries.Length == 0 || customers.Count == 0)
         {
+            if (consumeHits is not null)
+            {
+                await consumeHits(AsyncEnumerable.Empty<IReadOnlyList<RuleHit>>(), cancellationToken);
+            }
+
             return total;
         }
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var token = stop.Token;
+        var ordered = consumeHits is null ? null : Channel.CreateUnbounded<(int Sequence, List<RuleHit> Hits)>(new UnboundedChannelOptions { SingleReader = true });
+        var consuming = ordered is null ? Task.CompletedTask : Task.Run(async () =>
+        {
+            try
+            {
+                await consumeHits!(InOrder(ordered.Reader, token), token);
+            }
+            catch
+            {
+                await stop.CancelAsync();
+                throw;
+            }
+        }, CancellationToken.None);
 
         var applicable = new ApplicableEntries(set);
         var channel = Channel.CreateBounded<Batch>(new BoundedChannelOptions(Environment.ProcessorCount * 2) { SingleWriter = true });
@@ -114,42 +146,78 @@ public static class RuleRunner
             var part = new RuleEvaluation(set.Entries.Length);
             var evaluator = new Evaluator(set, date, prepared.Industries, applicable);
             var busy = new System.Diagnostics.Stopwatch();
-            await foreach (var batch in channel.Reader.ReadAllAsync(cancellationToken))
+            await foreach (var batch in channel.Reader.ReadAllAsync(token))
             {
                 busy.Start();
-                evaluator.Evaluate(batch, part);
+                var hits = ordered is null ? part.Hits : [];
+                evaluator.Evaluate(batch, part, hits);
                 busy.Stop();
+                ordered?.Writer.TryWrite((batch.Sequence, hits));
             }
 
             part.Timings = (default, busy.Elapsed);
 
             return part;
-        }, cancellationToken)).ToArray();
+        }, token)).ToArray();
 
         long values;
         var reading = System.Diagnostics.Stopwatch.StartNew();
         try
         {
-            values = await Task.Run(() => ReadAsync(connection, set, date, customers, onlyListed, channel.Writer, cancellationToken), cancellationToken);
+            try
+            {
+                values = await Task.Run(() => ReadAsync(connection, set, date, customers, onlyListed, channel.Writer, token), token);
+            }
+            finally
+            {
+                channel.Writer.TryComplete();
+            }
+
+            foreach (var part in await Task.WhenAll(workers))
+            {
+                total.Add(part);
+            }
+
+            ordered?.Writer.TryComplete();
         }
-        finally
+        catch (Exception failure)
         {
-            channel.Writer.TryComplete();
+            // Whichever side failed first: the consumer's own error (the reading was then cancelled), else the run's.
+            await stop.CancelAsync();
+            ordered?.Writer.TryComplete(failure);
+            await Task.WhenAll(workers).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            await consuming;
+            throw;
         }
 
-        foreach (var part in await Task.WhenAll(workers))
+        await consuming;
+        if (ordered is null)
         {
-            total.Add(part);
+            // Each worker's hits come in customer order, the workers' one after the other: in customer order again, new
+            // signals get their ids and index entries in the order of their customers (appended, not scattered through the
+            // indexes), the same on every rerun whichever worker took which batch.
+            total.Hits.Sort(static (a, b) => a.CustomerId != b.CustomerId ? a.CustomerId.CompareTo(b.CustomerId) : a.Entry.CompareTo(b.Entry));
         }
-
-        // Each worker's hits come in customer order, the workers' one after the other: in customer order again, new signals
-        // get their ids and index entries in the order of their customers (appended, not scattered through the indexes),
-        // the same on every rerun whichever worker took which batch.
-        total.Hits.Sort(static (a, b) => a.CustomerId != b.CustomerId ? a.CustomerId.CompareTo(b.CustomerId) : a.Entry.CompareTo(b.Entry));
 
         total.Values = values;
         total.Timings = (reading.Elapsed, total.Timings.Evaluate);
         return total;
+    }
+
+    /// <summary>The batches' hits in batch order, whichever worker finished first.</summary>
+    private static async IAsyncEnumerable<IReadOnlyList<RuleHit>> InOrder(ChannelReader<(int Sequence, List<RuleHit> Hits)> reader, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var waiting = new Dictionary<int, List<RuleHit>>();
+        var next = 0;
+        await foreach (var (sequence, hits) in reader.ReadAllAsync(cancellationToken))
+        {
+            waiting[sequence] = hits;
+            while (waiting.Remove(next, out var ready))
+            {
+                next++;
+                yield return ready;
+            }
+        }
     }
 
     /// <summary>The values of the listed customers a run reads: (customer, indicator, date, value), ordered by customer; dates as the two named parameters.</summary>
@@ -305,8 +373,11 @@ public static class RuleRunner
     }
 
     /// <summary>The customers of a batch (a contiguous run of the sorted list) and their observations, by slot.</summary>
-    internal sealed class Batch(int slots)
+    internal sealed class Batch(int slots, int sequence)
     {
+        /// <summary>The batch's place in the run (0, 1, …): hits are handed on in this order.</summary>
+        public int Sequence { get; } = sequence;
+
         public List<RuleCustomer> Customers { get; } = new(BatchSize);
 
         public List<Domain.Warning.Rules.IndicatorObservation> Observations { get; } = [];
@@ -324,7 +395,8 @@ public static class RuleRunner
         private int next;
         private int currentId = int.MinValue;
         private bool open;
-        private Batch batch = new(slots);
+        private int sequence;
+        private Batch batch = new(slots, 0);
 
         /// <summary>Batches that are full and may be evaluated.</summary>
         public List<Batch> Ready { get; } = [];
@@ -371,7 +443,7 @@ public static class RuleRunner
             {
                 batch.Offsets.Add(batch.Observations.Count);
                 Ready.Add(batch);
-                batch = new Batch(slots);
+                batch = new Batch(slots, ++sequence);
             }
         }
 
@@ -389,7 +461,7 @@ public static class RuleRunner
             {
                 batch.Offsets.Add(batch.Observations.Count);
                 Ready.Add(batch);
-                batch = new Batch(slots);
+                batch = new Batch(slots, ++sequence);
             }
         }
     }
@@ -414,7 +486,7 @@ public static class RuleRunner
         private readonly double[] vector = new double[set.Layout.Count];
         private readonly RuleTruth[] truths = new RuleTruth[set.Entries.Length];
 
-        public void Evaluate(Batch batch, RuleEvaluation result)
+        public void Evaluate(Batch batch, RuleEvaluation result, List<RuleHit> hits)
         {
             var observations = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(batch.Observations).ToArray();
             var offsets = batch.Offsets;
@@ -467,7 +539,7 @@ public static class RuleRunner
                         result.Overlap[e]++;
                     }
 
-                    result.Hits.Add(new RuleHit(customer.Id, e, entry.IsShadow ? (overlap ? "published" : null) : RuleDetail.Describe(entry.Compiled, vector)));
+                    hits.Add(new RuleHit(customer.Id, e, entry.IsShadow ? (overlap ? "published" : null) : RuleDetail.Describe(entry.Compiled, vector)));
                 }
             }
         }

@@ -93,13 +93,13 @@ public sealed class SignalWorkflow(
         // A night's run can raise tens of thousands at once: work in chunks, each one save and one notification batch, and
         // keep the change tracker small between them (those entities were the run's own, untracked copies).
         var clear = raised.Count > RaisedChunk;
-        var plan = new IntakePlanner(this, db, supervisors);
+        var plan = PlanNew();
         foreach (var chunk in raised.Where(r => !r.WorkflowStarted).Chunk(RaisedChunk))
         {
             var ids = chunk.Select(r => r.Signal.Id).ToList();
             var signals = await db.WarningSignals.IgnoreQueryFilters().Where(s => ids.Contains(s.Id)).ToDictionaryAsync(s => s.Id, cancellationToken);
             var fresh = chunk.Where(r => r.IsNew).Select(r => signals.GetValueOrDefault(r.Signal.Id)).OfType<WarningSignal>().ToList();
-            var (steps, notices) = await plan.NewAsync(fresh, cancellationToken);
+            var (steps, notices) = await plan.PlanAsync(fresh, cancellationToken);
             db.SignalSteps.AddRange(steps);
             foreach (var item in chunk.Where(r => !r.IsNew))
             {
@@ -130,32 +130,44 @@ public sealed class SignalWorkflow(
     }
 
     /// <summary>
-    /// The first steps of new signals, in memory for a set-based writer: each is raised (a step by the current user) and, when
-    /// its customer's account manager is active, assigned to them with the check deadline (a system step); the notices say who
-    /// to tell — the account manager, or the organisation's supervisors when nobody could be assigned. Moves the signals'
-    /// status, assignee and deadline; the caller stores signals, steps and notifications. The steps are made as they are
-    /// enumerated (a night's million steps are written, never held), from the signals as planned, once per enumeration.
+    /// Plans the first steps of new signals, in memory for a set-based writer (<see cref="NewSignalPlanner.PlanAsync"/>); one
+    /// planner serves a whole intake, however many parts it comes in.
     /// </summary>
-    public Task<(IEnumerable<SignalStep> Steps, List<SignalNotice> Notices)> PlanNewAsync(IReadOnlyList<WarningSignal> signals, CancellationToken cancellationToken = default) =>
-        new IntakePlanner(this, db, supervisors).NewAsync(signals, cancellationToken);
+    public NewSignalPlanner PlanNew() => new(this, db, supervisors);
 
-    /// <summary>What planning new signals reads once per batch: the deadline, active account managers, supervisors per organisation.</summary>
-    private sealed class IntakePlanner(SignalWorkflow workflow, PostLoanDbContext db, SignalSupervisors supervisors)
+    /// <summary>
+    /// The first steps of new signals: each is raised (a step by the current user) and, when its customer's account manager
+    /// is active, assigned to them with the check deadline (a system step); the notices say who to tell — the account
+    /// manager, or the organisation's supervisors when nobody could be assigned. Moves the signals' status, assignee and
+    /// deadline; the caller stores signals, steps and notifications. The steps are made as they are enumerated (a night's
+    /// million steps are written, never held), from the signals as planned, once per enumeration. The deadline, the
+    /// organisations' supervisors and the steps' instant are taken once per planner.
+    /// </summary>
+    public sealed class NewSignalPlanner
     {
+        private readonly SignalWorkflow _workflow;
+        private readonly PostLoanDbContext _db;
+        private readonly SignalSupervisors _supervisors;
         private readonly Dictionary<int, IReadOnlyList<string>> _checkers = [];
         private DateTimeOffset? _deadline;
+        private DateTimeOffset? _at;
 
-        public async Task<IReadOnlyList<string>> CheckersAsync(int organisationId, CancellationToken cancellationToken)
+        internal NewSignalPlanner(SignalWorkflow workflow, PostLoanDbContext db, SignalSupervisors supervisors) =>
+            (_workflow, _db, _supervisors) = (workflow, db, supervisors);
+
+        /// <summary>The supervisors of an organisation, who are told when nobody could be assigned (read once per planner).</summary>
+        internal async Task<IReadOnlyList<string>> CheckersAsync(int organisationId, CancellationToken cancellationToken)
         {
             if (!_checkers.TryGetValue(organisationId, out var found))
             {
-                _checkers[organisationId] = found = await supervisors.OfAsync(organisationId, cancellationToken);
+                _checkers[organisationId] = found = await _supervisors.OfAsync(organisationId, cancellationToken);
             }
 
             return found;
         }
 
-        public async Task<(IEnumerable<SignalStep> Steps, List<SignalNotice> Notices)> NewAsync(IReadOnlyList<WarningSignal> signals, CancellationToken cancellationToken)
+        /// <summary>Plans <paramref name="signals"/> (new, with their ids): the steps to store as enumerated, and whom to tell.</summary>
+        public async Task<(IEnumerable<SignalStep> Steps, List<SignalNotice> Notices)> PlanAsync(IReadOnlyList<WarningSignal> signals, CancellationToken cancellationToken = default)
         {
             var notices = new List<SignalNotice>(signals.Count);
             if (signals.Count == 0)
@@ -163,9 +175,9 @@ public sealed class SignalWorkflow(
                 return ([], notices);
             }
 
-            var deadline = _deadline ??= await workflow.DeadlineAsync(cancellationToken);
+            var deadline = _deadline ??= await _workflow.DeadlineAsync(cancellationToken);
             var managers = signals.Select(s => s.AccountManagerId).OfType<string>().Distinct().ToList();
-            var active = managers.Count == 0 ? [] : (await db.Users.Where(u => managers.Contains(u.Id) && u.IsActive).Select(u => u.Id)
+            var active = managers.Count == 0 ? [] : (await _db.Users.Where(u => managers.Contains(u.Id) && u.IsActive).Select(u => u.Id)
                 .ToListAsync(cancellationToken)).ToHashSet();
             var before = new SignalStatus[signals.Count];
             var assigned = new bool[signals.Count];
@@ -186,7 +198,7 @@ public sealed class SignalWorkflow(
                 }
             }
 
-            var (at, actorId, actorName) = (workflow.Now, db.CurrentUser.UserId, db.CurrentUser.UserName);
+            var (at, actorId, actorName) = (_at ??= _workflow.Now, _db.CurrentUser.UserId, _db.CurrentUser.UserName);
             IEnumerable<SignalStep> Steps()
             {
                 for (var i = 0; i < signals.Count; i++)

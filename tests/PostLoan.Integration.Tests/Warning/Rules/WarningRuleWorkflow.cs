@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using PostLoan.Domain.Ledger.Customers;
 using PostLoan.Domain.Ledger.Loans;
 using PostLoan.Domain.Risk;
 using PostLoan.Domain.Warning.Indicators;
@@ -192,6 +193,81 @@ public abstract class WarningRuleWorkflow : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_night_written_in_parts_beside_the_evaluation_stores_everything_and_tells_the_manager_once()
+    {
+        // Two customers of one account manager, each firing 14 starter rules: 28 new signals, written three at a time.
+        await using var db = _app.SystemDb();
+        var manager = await db.Users.Where(u => u.UserName == "am.bj01").Select(u => u.Id).SingleAsync();
+        var two = await db.Customers.Where(c => c.AccountManagerId == manager).OrderBy(c => c.Id).Select(c => c.Id).Take(2).ToListAsync();
+        foreach (var (code, value) in new (string, double)[]
+        {
+            (StandardIndicators.DaysPastDue, 95), (StandardIndicators.OperatingCashFlow, -1), (StandardIndicators.DebtRatio, 90), (StandardIndicators.LitigationDefendant, 1),
+            (StandardIndicators.Enforcement, 1), (StandardIndicators.LegalRepresentativeChange, 1), (StandardIndicators.CapitalReduction, 1), (StandardIndicators.AbnormalOperation, 1),
+            (StandardIndicators.CreditNewOverdue, 1), (StandardIndicators.MultiLending, 6), (StandardIndicators.OperatingRate, 10), (StandardIndicators.InventoryChange, -60),
+        })
+        {
+            await AddValuesAsync(code, (two[0], Day1, value), (two[1], Day1, value));
+        }
+
+        var first = await RunNightAsync(Day1, partSize: 3);
+        var second = await RunNightAsync(Day2, partSize: 3);
+
+        Assert.Equal((28, 0, 0, 28), (first.NewSignals, first.Refreshed, second.NewSignals, second.Refreshed));
+        var signals = await db.WarningSignals.AsNoTracking().Where(s => s.Source == SignalSource.Rule).OrderBy(s => s.Id).ToListAsync();
+        // In customer order, then the rules' order, whichever part or batch they were written in; each seen on both nights.
+        Assert.Equal(Enumerable.Repeat(two[0], 14).Concat(Enumerable.Repeat(two[1], 14)), signals.Select(s => s.CustomerId));
+        Assert.All(signals, s => Assert.Equal((2, Day2, SignalStatus.Assigned, manager), (s.Occurrences, s.LastSeenOn, s.Status, s.AssignedToId)));
+        var ids = signals.Select(s => s.Id).ToList();
+        var steps = await db.SignalSteps.Where(t => ids.Contains(t.SignalId)).GroupBy(t => t.SignalId).Select(g => g.Count()).ToListAsync();
+        Assert.Equal(Enumerable.Repeat(2, 28), steps);
+        // One summary for the manager, not one per part: the notifications are composed over the whole night.
+        var told = Assert.Single(await db.Notifications.Where(n => n.UserId == manager && n.Kind == NotificationKind.SignalNew).ToListAsync());
+        Assert.Equal(("[红色预警·新信号] 本批共 28 条", (long?)null), (told.Title, told.SignalId));
+    }
+
+    [Fact]
+    public async Task Hits_handed_on_while_the_run_goes_on_are_the_collected_hits_in_customer_order()
+    {
+        // A rule every customer without DPD values meets, over 10,000 customers: three batches on two evaluators.
+        await PublishedRuleAsync("NO_DPD", "count(dpd, 3) == 0", [_beijingBranch]);
+        await using var db = _app.SystemDb();
+        var set = await _app.Services.GetRequiredService<RuleSetCache>().LoadAsync(db, Day1, includeShadow: false, default);
+        var organisation = await db.Organisations.SingleAsync(o => o.Id == _beijingBranch);
+        var customers = Enumerable.Range(1_000_001, 10_000).Select(id => new RuleCustomer(id, organisation.Id, organisation.Path, null, CustomerKind.Enterprise, null, [])).ToList();
+        await db.Database.OpenConnectionAsync();
+        var connection = db.Database.GetDbConnection();
+        var prepared = await RuleRunner.PrepareAsync(connection, set, Day1, onlyListed: false, default);
+
+        var collected = await RuleRunner.RunAsync(connection, set, Day1, customers, onlyListed: false, prepared, default);
+        var handed = new List<RuleHit>();
+        var parts = 0;
+        var streamed = await RuleRunner.RunAsync(connection, set, Day1, customers, onlyListed: false, prepared, async (hits, token) =>
+        {
+            await foreach (var part in hits.WithCancellation(token))
+            {
+                handed.AddRange(part);
+                parts++;
+            }
+        }, default);
+
+        var entry = Array.FindIndex(set.Entries, e => e.Rule.Code == "NO_DPD");
+        Assert.Equal(customers.Select(c => (c.Id, entry)), collected.Hits.Where(h => h.Entry == entry).Select(h => (h.CustomerId, h.Entry)));
+        Assert.Equal(collected.Hits, handed);
+        Assert.Empty(streamed.Hits);
+        Assert.Equal((3, collected.Evaluated.Sum(), collected.HitCounts[entry]), (parts, streamed.Evaluated.Sum(), streamed.HitCounts[entry]));
+
+        // A writer that fails after its first part stops the run with its own error.
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => RuleRunner.RunAsync(connection, set, Day1, customers, onlyListed: false, prepared, async (hits, token) =>
+        {
+            await foreach (var _ in hits.WithCancellation(token))
+            {
+                throw new InvalidOperationException("disk full");
+            }
+        }, default));
+        Assert.Equal("disk full", failure.Message);
+    }
+
+    [Fact]
     public async Task A_reopen_puts_back_a_repeat_after_a_gap_from_the_log_and_removes_a_signal_nobody_worked_on()
     {
         var day3 = Day2.AddDays(1);
@@ -352,8 +428,13 @@ public abstract class WarningRuleWorkflow : IAsyncLifetime
         return 0;
     });
 
-    private Task<RuleRunSummary> RunNightAsync(DateOnly date) =>
-        _app.AsSystemAsync(s => s.GetRequiredService<NightlyRuleRun>().RunAsync(date));
+    private Task<RuleRunSummary> RunNightAsync(DateOnly date, int? partSize = null) =>
+        _app.AsSystemAsync(s =>
+        {
+            var run = s.GetRequiredService<NightlyRuleRun>();
+            run.PartSize = partSize ?? run.PartSize;
+            return run.RunAsync(date);
+        });
 
     private async Task AddValuesAsync(string code, params (int Customer, DateOnly Date, double Value)[] values)
     {
