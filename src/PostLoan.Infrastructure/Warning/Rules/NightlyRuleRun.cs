@@ -34,8 +34,9 @@ public sealed record RuleRunSummary(DateOnly Date, int Versions, int Customers, 
 /// New signals are stored already raised and assigned, with their steps, notifications and outbox messages, in the
 /// same transaction (<see cref="SignalIntake"/>); after the commit the notifications are pushed and the
 /// <see cref="ISignalObserver"/>s are told about new and escalated ones. Shadow hits go to
-/// <c>warning_shadow_hits</c> and are never raised. Rerunning a date changes nothing; <see cref="UndoAsync"/> puts back
-/// what a date did when it is reopened.
+/// <c>warning_shadow_hits</c> and are never raised. The series are read and evaluated on a second connection while this
+/// one already writes, in parts, what the customers before raised (<see cref="PartSize"/>). Rerunning a date changes
+/// nothing; <see cref="UndoAsync"/> puts back what a date did when it is reopened.
 /// </summary>
 public sealed class NightlyRuleRun(
     PostLoanDbContext db, DatabaseOptions database, RuleSetCache cache, SignalIntake intake, NotificationCentre notifications, IEnumerable<ISignalObserver> observers, TimeProvider clock,
@@ -192,7 +193,7 @@ public sealed class NightlyRuleRun(
     /// <summary>
     /// A night's writes in one transaction of the main connection, fed the hits in customer order while the evaluation goes
     /// on (<see cref="RuleRunner"/>'s consumer): a published hit refreshes the customer's active signal of the rule (a
-    /// repeat; applied in parts of <see cref="PartSize"/>) or makes a new one (stored with its steps through a
+    /// repeat; applied in parts of <see cref="PartSize"/> on SQLite, at once after the last hit on PostgreSQL) or makes a new one (stored with its steps through a
     /// <see cref="SignalIntake.Session"/> in parts; the notifications are composed once, at the end, so a recipient gets one
     /// digest); shadow hits and the run statistics are written at the end, then everything commits together. Disposed
     /// without <see cref="FinishAsync"/>, nothing of it stays.
@@ -242,7 +243,9 @@ public sealed class NightlyRuleRun(
                     await WriteFreshAsync(cancellationToken);
                 }
 
-                if (_updates.Count >= part)
+                // PostgreSQL applies the repeats in one statement after the last hit: its join of each part would scan the
+                // whole table again (a million signals, two dozen times).
+                if (_updates.Count >= part && connection is SqliteConnection)
                 {
                     await WriteRepeatsAsync(cancellationToken);
                 }
