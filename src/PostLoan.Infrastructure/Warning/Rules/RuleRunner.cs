@@ -16,7 +16,7 @@ public readonly record struct RuleHit(int CustomerId, int Entry, string? Detail)
 /// <summary>What a run of a rule set over customers found, with per-version counts (indexed like <see cref="CompiledRuleSet.Entries"/>).</summary>
 public sealed class RuleEvaluation(int entries)
 {
-    /// <summary>The hits, by customer and then version (entry).</summary>
+    /// <summary>The hits, by customer and then version (entry); empty when a consumer took them as the run went on.</summary>
     public List<RuleHit> Hits { get; } = [];
 
     public int[] Evaluated { get; } = new int[entries];
@@ -39,7 +39,6 @@ public sealed class RuleEvaluation(int entries)
 
     internal void Add(RuleEvaluation part)
     {
-        Hits.AddRange(part.Hits);
         for (var i = 0; i < Evaluated.Length; i++)
         {
             Evaluated[i] += part.Evaluated[i];
@@ -98,39 +97,49 @@ public static class RuleRunner
     }
 
     /// <summary>Runs <paramref name="set"/> as <see cref="RunAsync(DbConnection, CompiledRuleSet, DateOnly, IReadOnlyList{RuleCustomer}, bool, CancellationToken)"/> after <see cref="PrepareAsync"/>.</summary>
-    public static Task<RuleEvaluation> RunAsync(DbConnection connection, CompiledRuleSet set, DateOnly date, IReadOnlyList<RuleCustomer> customers, bool onlyListed, RunPreparation prepared, CancellationToken cancellationToken) =>
-        RunAsync(connection, set, date, customers, onlyListed, prepared, null, cancellationToken);
+    public static async Task<RuleEvaluation> RunAsync(DbConnection connection, CompiledRuleSet set, DateOnly date, IReadOnlyList<RuleCustomer> customers, bool onlyListed, RunPreparation prepared, CancellationToken cancellationToken)
+    {
+        // The hits as they are handed on, batch after batch: in customer and then version order.
+        var hits = new List<RuleHit>();
+        var evaluation = await RunAsync(connection, set, date, customers, onlyListed, prepared, async (parts, token) =>
+        {
+            await foreach (var part in parts.WithCancellation(token))
+            {
+                hits.AddRange(part);
+            }
+        }, cancellationToken);
+        evaluation.Hits.AddRange(hits);
+        return evaluation;
+    }
 
     /// <summary>
-    /// Runs <paramref name="set"/> after <see cref="PrepareAsync"/>; with <paramref name="consumeHits"/>, the hits are not
-    /// collected in <see cref="RuleEvaluation.Hits"/> but handed to it while the run goes on — called once, with the hits of
-    /// each batch of customers as soon as the batches before it are done, so in customer and version order — and the run
-    /// ends when the consumer has. A writer thus stores what the first customers raised while the later ones are read and
-    /// evaluated. A failure on either side stops both and is thrown.
+    /// Runs <paramref name="set"/> after <see cref="PrepareAsync"/>, handing the hits to <paramref name="consumeHits"/> while
+    /// the run goes on instead of collecting them in <see cref="RuleEvaluation.Hits"/>: it is called once, with the hits of
+    /// each batch of customers as soon as the batches before it are done — so in customer and version order, whichever
+    /// evaluator finished first — and the run ends when the consumer has. A writer thus stores what the first customers
+    /// raised while the later ones are read and evaluated (new signals get their ids and index entries in the order of
+    /// their customers, the same on every rerun). A failure on either side stops both and is thrown.
     /// </summary>
     public static async Task<RuleEvaluation> RunAsync(DbConnection connection, CompiledRuleSet set, DateOnly date, IReadOnlyList<RuleCustomer> customers, bool onlyListed, RunPreparation prepared,
-        Func<IAsyncEnumerable<IReadOnlyList<RuleHit>>, CancellationToken, Task>? consumeHits, CancellationToken cancellationToken)
+        Func<IAsyncEnumerable<IReadOnlyList<RuleHit>>, CancellationToken, Task> consumeHits, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(prepared);
+        ArgumentNullException.ThrowIfNull(consumeHits);
         var total = new RuleEvaluation(set.Entries.Length);
         if (set.Entries.Length == 0 || customers.Count == 0)
         {
-            if (consumeHits is not null)
-            {
-                await consumeHits(AsyncEnumerable.Empty<IReadOnlyList<RuleHit>>(), cancellationToken);
-            }
-
+            await consumeHits(AsyncEnumerable.Empty<IReadOnlyList<RuleHit>>(), cancellationToken);
             return total;
         }
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var token = stop.Token;
-        var ordered = consumeHits is null ? null : Channel.CreateUnbounded<(int Sequence, List<RuleHit> Hits)>(new UnboundedChannelOptions { SingleReader = true });
-        var consuming = ordered is null ? Task.CompletedTask : Task.Run(async () =>
+        var ordered = Channel.CreateUnbounded<(int Sequence, List<RuleHit> Hits)>(new UnboundedChannelOptions { SingleReader = true });
+        var consuming = Task.Run(async () =>
         {
             try
             {
-                await consumeHits!(InOrder(ordered.Reader, token), token);
+                await consumeHits(InOrder(ordered.Reader, token), token);
             }
             catch
             {
@@ -149,10 +158,10 @@ public static class RuleRunner
             await foreach (var batch in channel.Reader.ReadAllAsync(token))
             {
                 busy.Start();
-                var hits = ordered is null ? part.Hits : [];
+                var hits = new List<RuleHit>();
                 evaluator.Evaluate(batch, part, hits);
                 busy.Stop();
-                ordered?.Writer.TryWrite((batch.Sequence, hits));
+                ordered.Writer.TryWrite((batch.Sequence, hits));
             }
 
             part.Timings = (default, busy.Elapsed);
@@ -178,27 +187,19 @@ public static class RuleRunner
                 total.Add(part);
             }
 
-            ordered?.Writer.TryComplete();
+            ordered.Writer.TryComplete();
         }
         catch (Exception failure)
         {
             // Whichever side failed first: the consumer's own error (the reading was then cancelled), else the run's.
             await stop.CancelAsync();
-            ordered?.Writer.TryComplete(failure);
+            ordered.Writer.TryComplete(failure);
             await Task.WhenAll(workers).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             await consuming;
             throw;
         }
 
         await consuming;
-        if (ordered is null)
-        {
-            // Each worker's hits come in customer order, the workers' one after the other: in customer order again, new
-            // signals get their ids and index entries in the order of their customers (appended, not scattered through the
-            // indexes), the same on every rerun whichever worker took which batch.
-            total.Hits.Sort(static (a, b) => a.CustomerId != b.CustomerId ? a.CustomerId.CompareTo(b.CustomerId) : a.Entry.CompareTo(b.Entry));
-        }
-
         total.Values = values;
         total.Timings = (reading.Elapsed, total.Timings.Evaluate);
         return total;

@@ -75,10 +75,7 @@ public sealed class SignalIntake(PostLoanDbContext db, SignalWorkflow workflow, 
         public async Task AddAsync(IReadOnlyList<WarningSignal> signals, CancellationToken cancellationToken = default)
         {
             ArgumentNullException.ThrowIfNull(signals);
-            if (_finished)
-            {
-                throw new InvalidOperationException("The intake is finished: its notifications were composed.");
-            }
+            EnsureOpen();
             if (signals.Count == 0)
             {
                 return;
@@ -110,10 +107,7 @@ public sealed class SignalIntake(PostLoanDbContext db, SignalWorkflow workflow, 
         /// <summary>Composes and writes the notifications and outbox messages of every signal added; returns them to push after the commit.</summary>
         public async Task<ComposedNotifications> FinishAsync(CancellationToken cancellationToken = default)
         {
-            if (_finished)
-            {
-                throw new InvalidOperationException("The intake is finished: its notifications were composed.");
-            }
+            EnsureOpen();
             _finished = true;
             var watch = Stopwatch.StartNew();
             var composed = await _notifications.ComposeAsync(_notices, cancellationToken);
@@ -135,6 +129,14 @@ public sealed class SignalIntake(PostLoanDbContext db, SignalWorkflow workflow, 
             }
 
             return composed;
+        }
+
+        private void EnsureOpen()
+        {
+            if (_finished)
+            {
+                throw new InvalidOperationException("The intake is finished: its notifications were composed.");
+            }
         }
 
         /// <inheritdoc />
