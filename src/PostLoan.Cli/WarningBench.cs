@@ -105,6 +105,7 @@ internal static class WarningBench
 
             GC.Collect();
             RuleRunSummary summary;
+            var memory = NightMemory.Start();
             var watch = Stopwatch.StartNew();
             await using (var scope = services.CreateAsyncScope())
             {
@@ -115,7 +116,7 @@ internal static class WarningBench
             var evaluations = (double)count * ruleCount;
             var rate = evaluations / seconds;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"PostLoan: {summary.Customers} customers × {summary.Versions} rules, {summary.Values} values read, {summary.NewSignals} signals written in {seconds:0.00} s (read and evaluate {summary.Evaluating.TotalSeconds:0.00} s, write {summary.Writing.TotalSeconds:0.00} s) = {rate:0} evaluations/s end to end."));
+                $"PostLoan: {summary.Customers} customers × {summary.Versions} rules, {summary.Values} values read, {summary.NewSignals} signals written in {seconds:0.00} s (read and evaluate {summary.Evaluating.TotalSeconds:0.00} s, write {summary.Writing.TotalSeconds:0.00} s) = {rate:0} evaluations/s end to end; {memory.Describe()}."));
 
             var baseline = await BaselineAsync(services, sampleSize, cancellationToken);
             // The conservative baseline: whichever way RulesEngine was faster.
@@ -133,6 +134,7 @@ internal static class WarningBench
             var next = Today.AddDays(1);
             var changed = await NextDayAsync(services, count, next, cancellationToken);
             RuleRunSummary steady;
+            var steadyMemory = NightMemory.Start();
             var second = Stopwatch.StartNew();
             await using (var scope = services.CreateAsyncScope())
             {
@@ -141,7 +143,7 @@ internal static class WarningBench
 
             var steadySeconds = second.Elapsed.TotalSeconds;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"Next night ({changed} new values for {changed} customers): {steady.Customers} customers × {steady.Versions} rules, {steady.NewSignals} new and {steady.Refreshed} repeated signals in {steadySeconds:0.00} s (read and evaluate {steady.Evaluating.TotalSeconds:0.00} s, write {steady.Writing.TotalSeconds:0.00} s) = {evaluations / steadySeconds:0} evaluations/s end to end."));
+                $"Next night ({changed} new values for {changed} customers): {steady.Customers} customers × {steady.Versions} rules, {steady.NewSignals} new and {steady.Refreshed} repeated signals in {steadySeconds:0.00} s (read and evaluate {steady.Evaluating.TotalSeconds:0.00} s, write {steady.Writing.TotalSeconds:0.00} s) = {evaluations / steadySeconds:0} evaluations/s end to end; {steadyMemory.Describe()}."));
 
             if (realtimeSeconds > 0)
             {

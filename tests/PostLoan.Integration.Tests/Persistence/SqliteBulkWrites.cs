@@ -7,7 +7,8 @@ namespace PostLoan.Integration.Tests.Persistence;
 /// <summary>
 /// The SQLite side of <see cref="BulkWriter"/>: a value equal to the previous row's is left bound (SQLite keeps bindings
 /// across steps) — so "equal" must mean "binds the same": an instant at another offset, a null after a value and a value
-/// after a null are bound again; <c>ExecuteEachAsync</c> finds its <c>@pN</c> wherever they stand in the statement.
+/// after a null are bound again; <c>ExecuteEachAsync</c> finds its <c>@pN</c> wherever they stand in the statement;
+/// <see cref="BatchPragmas"/> settings last for their batch.
 /// </summary>
 public sealed class SqliteBulkWrites : IDisposable
 {
@@ -79,6 +80,38 @@ public sealed class SqliteBulkWrites : IDisposable
         }
 
         Assert.Equal(["1|x||||", "2|x||||", "3|||||"], Rows());
+    }
+
+    [Fact]
+    public async Task Batch_pragmas_last_for_the_batch_and_give_the_connection_its_own_settings_back()
+    {
+        await Pragma("PRAGMA foreign_keys = 1; PRAGMA cache_size = -2000");
+        using (var parent = _connection.CreateCommand())
+        {
+            parent.CommandText = "CREATE TABLE child (\"Id\" INTEGER PRIMARY KEY, \"TId\" INTEGER NOT NULL REFERENCES t (\"Id\"))";
+            parent.ExecuteNonQuery();
+        }
+
+        await using (await BatchPragmas.OpenAsync(_connection, megabytes: 8, checkForeignKeys: false))
+        {
+            Assert.Equal((0L, -8192L), (await Pragma("PRAGMA foreign_keys"), await Pragma("PRAGMA cache_size")));
+            await Pragma("INSERT INTO child VALUES (1, 42)"); // no row 42 in t: not checked during the batch
+        }
+
+        Assert.Equal((1L, -2000L), (await Pragma("PRAGMA foreign_keys"), await Pragma("PRAGMA cache_size")));
+        var checkedAgain = await Assert.ThrowsAsync<SqliteException>(() => Pragma("INSERT INTO child VALUES (2, 43)"));
+        Assert.Equal(787, checkedAgain.SqliteExtendedErrorCode); // SQLITE_CONSTRAINT_FOREIGNKEY
+        await using (await BatchPragmas.OpenAsync(_connection, megabytes: null))
+        {
+            Assert.Equal((1L, -2000L), (await Pragma("PRAGMA foreign_keys"), await Pragma("PRAGMA cache_size")));
+        }
+    }
+
+    private async Task<long> Pragma(string sql)
+    {
+        await using var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToInt64(await command.ExecuteScalarAsync() ?? 0L, System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private List<string> Rows()

@@ -3,10 +3,11 @@ namespace PostLoan.Domain.Warning.Signals;
 /// <summary>What happened in one step of a signal's life (the <c>signal_steps</c> log).</summary>
 public enum SignalStepKind
 {
-    /// <summary>发生: the signal was raised.</summary>
+    /// <summary>发生: the signal was raised — and, when the customer has an active account manager, assigned to them in the
+    /// same step (to <see cref="SignalStatus.Assigned"/>, the manager as <see cref="SignalStep.AssigneeId"/>).</summary>
     Raised = 1,
 
-    /// <summary>分派: assigned to a person (automatically to the account manager, or reassigned).</summary>
+    /// <summary>分派: (re)assigned to a person by a risk manager.</summary>
     Assigned = 2,
 
     /// <summary>排查: the assignee recorded what the check found.</summary>

@@ -81,7 +81,7 @@ public sealed class NightlyRuleRun(
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
-            await using var pageCache = await BatchCache.OpenAsync(connection, cancellationToken: cancellationToken);
+            await using var pageCache = await BatchPragmas.OpenAsync(connection, cancellationToken: cancellationToken);
             // A second connection reads: first the customers, while this one refreshes the packed series and the industry
             // medians (two scans of the book side by side instead of one after the other); then the series, while this one
             // writes what the customers before raised (reading and evaluating on both cores, SQLite's single writer beside them).
@@ -203,10 +203,14 @@ public sealed class NightlyRuleRun(
         // Whole milliseconds: the instant marks this run's new signals and must compare equal after PostgreSQL's microseconds.
         private readonly DateTimeOffset _now = DateTimeOffset.FromUnixTimeMilliseconds(clock.GetUtcNow().ToUnixTimeMilliseconds());
         private readonly Dictionary<(int Customer, int Rule), ActiveSignal> _active = [];
+        private readonly string[] _keys = set.Entries.Select(e => SignalKeys.Rule(e.Rule.Id)).ToArray();
+        private readonly HashSet<int> _raisedRules = [];
+        private int _raisedFor = -1;
         private readonly List<object?[]> _shadowRows = [];
         private readonly List<object?[]> _updates = [];
         private readonly Stopwatch _activeRead = new(), _refreshing = new(), _inserting = new();
         private DbTransaction? _tx;
+        private BatchPragmas? _withoutForeignKeys;
         private SignalIntake.Session? _intake;
         private DateOnly? _previousRun;
         private int _next, _written;
@@ -272,6 +276,7 @@ public sealed class NightlyRuleRun(
                 set.Entries.Select((e, i) => new object?[] { date, e.Version.Id, e.Rule.Id, (int)e.Version.State, evaluation.Evaluated[i], evaluation.HitCounts[i], evaluation.Unknown[i], evaluation.Overlap[i] }),
                 cancellationToken);
             await tx.CommitAsync(cancellationToken);
+            await DisposeAsync();
             return composed;
         }
 
@@ -280,11 +285,19 @@ public sealed class NightlyRuleRun(
             if (_intake is not null)
             {
                 await _intake.DisposeAsync();
+                _intake = null;
             }
 
             if (_tx is not null)
             {
                 await _tx.DisposeAsync();
+                _tx = null;
+            }
+
+            if (_withoutForeignKeys is not null)
+            {
+                await _withoutForeignKeys.DisposeAsync();
+                _withoutForeignKeys = null;
             }
         }
 
@@ -296,6 +309,9 @@ public sealed class NightlyRuleRun(
             }
 
             _activeRead.Start();
+            // Every reference the night writes is to a customer and organisation just read or a signal id just reserved:
+            // SQLite's per-row checks of them would be a quarter of its work storing a first night's signals.
+            _withoutForeignKeys = await BatchPragmas.OpenAsync(connection, megabytes: null, checkForeignKeys: false, cancellationToken);
             _tx = await connection.BeginTransactionAsync(cancellationToken);
             await using (var clear = BulkWriter.Command(connection, _tx,
                 "DELETE FROM warning_shadow_hits WHERE \"Date\" = @d; DELETE FROM warning_rule_runs WHERE \"Date\" = @d", "d", date))
@@ -378,13 +394,25 @@ public sealed class NightlyRuleRun(
                 return;
             }
 
+            // One new signal per customer and rule: another published version of the rule that also hits the customer
+            // tonight adds nothing (the hits come customer after customer, so only this customer's rules are kept).
+            if (customer.Id != _raisedFor)
+            {
+                _raisedFor = customer.Id;
+                _raisedRules.Clear();
+            }
+
+            if (!_raisedRules.Add(entry.Rule.Id))
+            {
+                return;
+            }
+
             Fresh.Add(new WarningSignal
             {
-                CustomerId = customer.Id, Source = SignalSource.Rule, DedupKey = SignalKeys.Rule(entry.Rule.Id), RuleId = entry.Rule.Id, RuleVersionId = entry.Version.Id,
+                CustomerId = customer.Id, Source = SignalSource.Rule, DedupKey = _keys[hit.Entry], RuleId = entry.Rule.Id, RuleVersionId = entry.Version.Id,
                 Severity = severity, Title = entry.Rule.NameZh, Detail = hit.Detail, RaisedOn = date, RaisedAt = _now, LastSeenOn = date,
                 OrganisationId = customer.OrganisationId, OrganisationPath = customer.OrganisationPath, AccountManagerId = customer.AccountManagerId,
             });
-            _active[(customer.Id, entry.Rule.Id)] = new ActiveSignal(0, severity, date, entry.Version.Id);
         }
 
         private async Task WriteFreshAsync(CancellationToken cancellationToken)

@@ -149,6 +149,7 @@ public static class RuleRunner
         }, CancellationToken.None);
 
         var applicable = new ApplicableEntries(set);
+        var pool = new BatchPool(set.IndicatorIds.Length);
         var channel = Channel.CreateBounded<Batch>(new BoundedChannelOptions(Environment.ProcessorCount * 2) { SingleWriter = true });
         var workers = Enumerable.Range(0, Environment.ProcessorCount).Select(_ => Task.Run(async () =>
         {
@@ -162,6 +163,7 @@ public static class RuleRunner
                 evaluator.Evaluate(batch, part, hits);
                 busy.Stop();
                 ordered.Writer.TryWrite((batch.Sequence, hits));
+                pool.Give(batch); // last: the reader may refill it at once
             }
 
             part.Timings = (default, busy.Elapsed);
@@ -175,7 +177,7 @@ public static class RuleRunner
         {
             try
             {
-                values = await Task.Run(() => ReadAsync(connection, set, date, customers, onlyListed, channel.Writer, token), token);
+                values = await Task.Run(() => ReadAsync(connection, set, date, customers, onlyListed, pool, channel.Writer, token), token);
             }
             finally
             {
@@ -205,19 +207,29 @@ public static class RuleRunner
         return total;
     }
 
-    /// <summary>The batches' hits in batch order, whichever worker finished first.</summary>
-    private static async IAsyncEnumerable<IReadOnlyList<RuleHit>> InOrder(ChannelReader<(int Sequence, List<RuleHit> Hits)> reader, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>The batches' hits in batch order, whichever worker finished first; a batch handed on twice or never is an error.</summary>
+    internal static async IAsyncEnumerable<IReadOnlyList<RuleHit>> InOrder(ChannelReader<(int Sequence, List<RuleHit> Hits)> reader, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var waiting = new Dictionary<int, List<RuleHit>>();
         var next = 0;
         await foreach (var (sequence, hits) in reader.ReadAllAsync(cancellationToken))
         {
-            waiting[sequence] = hits;
+            if (sequence < next || !waiting.TryAdd(sequence, hits))
+            {
+                throw new InvalidOperationException($"batch {sequence} of the run was handed on twice");
+            }
+
             while (waiting.Remove(next, out var ready))
             {
                 next++;
                 yield return ready;
             }
+        }
+
+        if (waiting.Count > 0)
+        {
+            // Every batch is handed on exactly once: a gap would silently drop the hits after it.
+            throw new InvalidOperationException($"batch {next} of the run never came; {waiting.Count} later batches were not handed on");
         }
     }
 
@@ -229,7 +241,7 @@ public static class RuleRunner
         return $"SELECT \"CustomerId\", \"IndicatorId\", \"Date\", \"Value\" FROM indicator_values WHERE \"IndicatorId\" IN ({ids}) AND \"Date\" >= {from} AND \"Date\" <= {to} AND \"CustomerId\" IN ({only}) ORDER BY \"CustomerId\", \"IndicatorId\", \"Date\", \"Id\"";
     }
 
-    private static async Task<long> ReadAsync(DbConnection connection, CompiledRuleSet set, DateOnly date, IReadOnlyList<RuleCustomer> customers, bool onlyListed, ChannelWriter<Batch> writer, CancellationToken cancellationToken)
+    private static async Task<long> ReadAsync(DbConnection connection, CompiledRuleSet set, DateOnly date, IReadOnlyList<RuleCustomer> customers, bool onlyListed, BatchPool pool, ChannelWriter<Batch> writer, CancellationToken cancellationToken)
     {
         var slotOfIndicator = new Dictionary<int, int>();
         for (var s = 0; s < set.IndicatorIds.Length; s++)
@@ -240,7 +252,7 @@ public static class RuleRunner
             }
         }
 
-        var builder = new BatchBuilder(set.IndicatorIds.Length, customers);
+        var builder = new BatchBuilder(pool, set.IndicatorIds.Length, customers);
         var pending = builder.Ready;
         void Row(int customerId, int indicatorId, DateOnly day, double value)
         {
@@ -373,31 +385,72 @@ public static class RuleRunner
         yield return rows;
     }
 
-    /// <summary>The customers of a batch (a contiguous run of the sorted list) and their observations, by slot.</summary>
-    internal sealed class Batch(int slots, int sequence)
+    /// <summary>
+    /// The customers of a batch (a contiguous run of the sorted list) and their observations, by slot. Batches are reused
+    /// through <see cref="BatchPool"/> with their arrays: a batch's observations run to megabytes, and allocating them
+    /// afresh for each of a million customers' batches made a full collection every second and fresh pages to fault in.
+    /// </summary>
+    internal sealed class Batch(int slots)
     {
         /// <summary>The batch's place in the run (0, 1, …): hits are handed on in this order.</summary>
-        public int Sequence { get; } = sequence;
+        public int Sequence { get; private set; }
 
         public List<RuleCustomer> Customers { get; } = new(BatchSize);
 
-        public List<Domain.Warning.Rules.IndicatorObservation> Observations { get; } = [];
+        /// <summary>The observations, customer after customer and slot after slot; the first <see cref="ObservationCount"/> are the batch's.</summary>
+        public Domain.Warning.Rules.IndicatorObservation[] Observations { get; private set; } = [];
+
+        public int ObservationCount { get; private set; }
 
         /// <summary>Start of customer k's slot s in <see cref="Observations"/>: Offsets[k * slots + s]; one more at the end.</summary>
         public List<int> Offsets { get; } = [];
 
         public int Slots { get; } = slots;
+
+        /// <summary>Appends one customer's observations of one slot.</summary>
+        public void Append(List<Domain.Warning.Rules.IndicatorObservation> observations)
+        {
+            var needed = ObservationCount + observations.Count;
+            if (needed > Observations.Length)
+            {
+                var grown = Observations;
+                Array.Resize(ref grown, Math.Max(needed, Math.Max(1024, Observations.Length * 2)));
+                Observations = grown;
+            }
+
+            System.Runtime.InteropServices.CollectionsMarshal.AsSpan(observations).CopyTo(Observations.AsSpan(ObservationCount));
+            ObservationCount = needed;
+        }
+
+        /// <summary>Empties the batch for its next use (arrays kept).</summary>
+        public Batch Reset(int sequence)
+        {
+            (Sequence, ObservationCount) = (sequence, 0);
+            Customers.Clear();
+            Offsets.Clear();
+            return this;
+        }
+    }
+
+    /// <summary>Batches to reuse: the reader takes them, the evaluators give them back (a run has a few in flight at a time).</summary>
+    internal sealed class BatchPool(int slots)
+    {
+        private readonly System.Collections.Concurrent.ConcurrentBag<Batch> _free = [];
+
+        public Batch Take(int sequence) => (_free.TryTake(out var batch) ? batch : new Batch(slots)).Reset(sequence);
+
+        public void Give(Batch batch) => _free.Add(batch);
     }
 
     /// <summary>Groups the ordered rows per customer and slot; customers without values are still evaluated.</summary>
-    private sealed class BatchBuilder(int slots, IReadOnlyList<RuleCustomer> customers)
+    private sealed class BatchBuilder(BatchPool pool, int slots, IReadOnlyList<RuleCustomer> customers)
     {
         private readonly List<Domain.Warning.Rules.IndicatorObservation>[] current = Enumerable.Range(0, slots).Select(_ => new List<Domain.Warning.Rules.IndicatorObservation>()).ToArray();
         private int next;
         private int currentId = int.MinValue;
         private bool open;
         private int sequence;
-        private Batch batch = new(slots, 0);
+        private Batch batch = pool.Take(0);
 
         /// <summary>Batches that are full and may be evaluated.</summary>
         public List<Batch> Ready { get; } = [];
@@ -442,9 +495,9 @@ public static class RuleRunner
 
             if (batch.Customers.Count > 0)
             {
-                batch.Offsets.Add(batch.Observations.Count);
+                batch.Offsets.Add(batch.ObservationCount);
                 Ready.Add(batch);
-                batch = new Batch(slots, ++sequence);
+                batch = pool.Take(++sequence);
             }
         }
 
@@ -453,16 +506,16 @@ public static class RuleRunner
             batch.Customers.Add(customer);
             foreach (var list in current)
             {
-                batch.Offsets.Add(batch.Observations.Count);
-                batch.Observations.AddRange(list);
+                batch.Offsets.Add(batch.ObservationCount);
+                batch.Append(list);
                 list.Clear();
             }
 
             if (batch.Customers.Count == BatchSize)
             {
-                batch.Offsets.Add(batch.Observations.Count);
+                batch.Offsets.Add(batch.ObservationCount);
                 Ready.Add(batch);
-                batch = new Batch(slots, ++sequence);
+                batch = pool.Take(++sequence);
             }
         }
     }
@@ -489,7 +542,7 @@ public static class RuleRunner
 
         public void Evaluate(Batch batch, RuleEvaluation result, List<RuleHit> hits)
         {
-            var observations = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(batch.Observations).ToArray();
+            var observations = batch.Observations;
             var offsets = batch.Offsets;
             for (var k = 0; k < batch.Customers.Count; k++)
             {

@@ -204,13 +204,11 @@ public sealed class SignalWorkflow(
                 for (var i = 0; i < signals.Count; i++)
                 {
                     var signal = signals[i];
-                    yield return MakeStep(signal, SignalStepKind.Raised, before[i], SignalStatus.Raised, signal.Detail, at, actorId, actorName);
-                    if (assigned[i])
-                    {
-                        var step = MakeStep(signal, SignalStepKind.Assigned, SignalStatus.Raised, SignalStatus.Assigned, "自动分派给客户经理", at, "system", "system");
-                        step.AssigneeId = signal.AssignedToId;
-                        yield return step;
-                    }
+                    // Raised and, when the customer has an active account manager, assigned to them in the same step: one
+                    // record of who raised it, when, and whom it went to (a first night raises most of a book's signals).
+                    var step = MakeStep(signal, SignalStepKind.Raised, before[i], assigned[i] ? SignalStatus.Assigned : SignalStatus.Raised, signal.Detail, at, actorId, actorName);
+                    step.AssigneeId = assigned[i] ? signal.AssignedToId : null;
+                    yield return step;
                 }
             }
 

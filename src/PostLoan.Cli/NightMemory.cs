@@ -1,0 +1,51 @@
+using System.Globalization;
+
+namespace PostLoan.Cli;
+
+/// <summary>
+/// What a benchmarked night cost in memory: bytes allocated, the collected heap's size afterwards, collections, and the
+/// process's minor page faults (fresh memory first touched: on a virtual machine each is a trip to the host, measured at
+/// a quarter of a first night's CPU time in docs/benchmarks.md).
+/// </summary>
+internal sealed class NightMemory
+{
+    private readonly long _allocated = GC.GetTotalAllocatedBytes(precise: true);
+    private readonly int _gen0 = GC.CollectionCount(0), _gen1 = GC.CollectionCount(1), _gen2 = GC.CollectionCount(2);
+    private readonly long? _faults = MinorFaults();
+
+    private NightMemory()
+    {
+    }
+
+    public static NightMemory Start() => new();
+
+    /// <summary>One line: allocated, heap after the night, collections by generation, page faults.</summary>
+    public string Describe()
+    {
+        var allocated = (GC.GetTotalAllocatedBytes(precise: true) - _allocated) / 1048576.0;
+        var heap = GC.GetGCMemoryInfo(GCKind.Any).HeapSizeBytes / 1048576.0;
+        var faults = MinorFaults() - _faults;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"allocated {allocated:0} MB, heap at the last collection {heap:0} MB, collections {GC.CollectionCount(0) - _gen0}/{GC.CollectionCount(1) - _gen1}/{GC.CollectionCount(2) - _gen2} (gen 0/1/2), minor page faults {(faults is { } f ? f.ToString(CultureInfo.InvariantCulture) : "n/a")}");
+    }
+
+    /// <summary>The process's minor faults so far (field 10 of /proc/self/stat), or null where there is no procfs.</summary>
+    private static long? MinorFaults()
+    {
+        try
+        {
+            var stat = File.ReadAllText("/proc/self/stat");
+            // The command name (field 2) is in parentheses and may contain spaces: count the fields after its closing one.
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return long.Parse(fields[7], CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+}

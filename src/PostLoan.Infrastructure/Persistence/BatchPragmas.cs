@@ -1,0 +1,72 @@
+using System.Data.Common;
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+
+namespace PostLoan.Infrastructure.Persistence;
+
+/// <summary>
+/// SQLite settings for one large batch on a connection (a night's rule run writing a million signals), put back to the
+/// connection's own when disposed so a pooled connection does not keep them; foreign keys are turned off before the
+/// batch's transaction begins and on again after it ends (SQLite ignores <c>foreign_keys</c> inside one). A no-op on PostgreSQL.
+/// <list type="bullet">
+/// <item>A larger page cache: SQLite's default of 2 MB makes a bulk insert into six indexes re-read the same pages from
+/// the file many times; this VM also evicts file pages untouched for a few seconds (docs/benchmarks.md), so they come from disk.</item>
+/// <item>Optionally no per-row foreign-key checks, for a batch whose every reference is to a row it has read or an id it
+/// has reserved (a night's new signal points at its customer and organisation, its step at the signal): the checks were
+/// a quarter of SQLite's work storing them. PostgreSQL checks them as always, and the tests check the batch's references.</item>
+/// </list>
+/// </summary>
+public sealed class BatchPragmas : IAsyncDisposable
+{
+    /// <summary>The default size of a batch's cache.</summary>
+    public const int DefaultMegabytes = 256;
+
+    private readonly SqliteConnection? _connection;
+
+    /// <summary>The statements that put the connection's own settings back.</summary>
+    private readonly string? _restore;
+
+    private BatchPragmas(SqliteConnection? connection, string? restore) => (_connection, _restore) = (connection, restore);
+
+    /// <summary>
+    /// Sets a <paramref name="megabytes"/> page cache (null: unchanged) on an open SQLite <paramref name="connection"/>,
+    /// and with <paramref name="checkForeignKeys"/> false turns its foreign-key checks off until disposed.
+    /// </summary>
+    public static async Task<BatchPragmas> OpenAsync(DbConnection connection, int? megabytes = DefaultMegabytes, bool checkForeignKeys = true, CancellationToken cancellationToken = default)
+    {
+        if (connection is not SqliteConnection sqlite)
+        {
+            return new BatchPragmas(null, null);
+        }
+
+        var restore = new List<string>();
+        if (megabytes is { } size)
+        {
+            restore.Add($"PRAGMA cache_size = {await ScalarAsync(sqlite, "PRAGMA cache_size", cancellationToken)}");
+            await ScalarAsync(sqlite, $"PRAGMA cache_size = -{size * 1024L}", cancellationToken); // negative: KiB
+        }
+
+        if (!checkForeignKeys)
+        {
+            restore.Add($"PRAGMA foreign_keys = {await ScalarAsync(sqlite, "PRAGMA foreign_keys", cancellationToken)}");
+            await ScalarAsync(sqlite, "PRAGMA foreign_keys = 0", cancellationToken);
+        }
+
+        return new BatchPragmas(sqlite, string.Join("; ", restore));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_connection is { State: System.Data.ConnectionState.Open } && !string.IsNullOrEmpty(_restore))
+        {
+            await ScalarAsync(_connection, _restore, default);
+        }
+    }
+
+    private static async Task<string> ScalarAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken) ?? 0L, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture);
+    }
+}
