@@ -282,22 +282,28 @@ public sealed class NightlyRuleRun(
 
         public async ValueTask DisposeAsync()
         {
-            if (_intake is not null)
+            try
             {
-                await _intake.DisposeAsync();
-                _intake = null;
-            }
+                if (_intake is not null)
+                {
+                    await _intake.DisposeAsync();
+                    _intake = null;
+                }
 
-            if (_tx is not null)
-            {
-                await _tx.DisposeAsync();
-                _tx = null;
+                if (_tx is not null)
+                {
+                    await _tx.DisposeAsync();
+                    _tx = null;
+                }
             }
-
-            if (_withoutForeignKeys is not null)
+            finally
             {
-                await _withoutForeignKeys.DisposeAsync();
-                _withoutForeignKeys = null;
+                // Whatever happened above, the pooled connection gets its foreign-key checks back.
+                if (_withoutForeignKeys is not null)
+                {
+                    await _withoutForeignKeys.DisposeAsync();
+                    _withoutForeignKeys = null;
+                }
             }
         }
 
