@@ -73,6 +73,9 @@ public abstract class SignalWorkflowJourney : IAsyncLifetime
         // Raised and assigned in one step: who raised it, and whom it went to.
         Assert.Equal([(SignalStepKind.Raised, SignalStatus.Raised, SignalStatus.Assigned, "risk.bj", _amId)],
             signal.Steps.Select(s => (s.Kind, s.From, s.To, s.ActorName, s.AssigneeId)));
+        // The timeline names the manager it went to, as the signal's assignee.
+        Assert.NotNull(signal.Signal.AssignedToName);
+        Assert.Equal(signal.Signal.AssignedToName, signal.Steps[0].AssigneeName);
 
         Assert.Equal(1, (await am.GetFromJsonAsync<UnreadCount>("/api/notifications/unread-count"))!.Unread);
         var told = Assert.Single((await am.GetFromJsonAsync<List<NotificationItem>>("/api/notifications"))!);

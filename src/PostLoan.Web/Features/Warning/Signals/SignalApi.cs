@@ -251,10 +251,12 @@ public sealed record SignalStepItem(
     string? Evidence,
     string? AssigneeId,
     bool? RealRisk,
-    long? ActionId)
+    long? ActionId,
+    string? AssigneeName = null)
 {
-    public static SignalStepItem Of(SignalStep s) =>
-        new(s.Id, s.Kind, s.At, s.ActorId, s.ActorName, s.From, s.To, s.Note, s.Outcome, s.Evidence, s.AssigneeId, s.RealRisk, s.ActionId);
+    /// <summary>The step as shown; <paramref name="assigneeName"/> names the person a raise or an assignment went to.</summary>
+    public static SignalStepItem Of(SignalStep s, string? assigneeName = null) =>
+        new(s.Id, s.Kind, s.At, s.ActorId, s.ActorName, s.From, s.To, s.Note, s.Outcome, s.Evidence, s.AssigneeId, s.RealRisk, s.ActionId, assigneeName);
 }
 
 /// <summary>A disposal action (处置措施).</summary>
@@ -403,8 +405,12 @@ public static class SignalQueries
         var reference = SignalWorkflow.Reference(signal.Id);
         var flag = await db.RiskFlags.AsNoTracking().Where(f => f.Reference == reference).OrderByDescending(f => f.Id).FirstOrDefaultAsync(ct);
         var proposal = signal.Status == SignalStatus.PendingVerification ? steps.LastOrDefault(s => s.Kind == SignalStepKind.Proposed) : null;
+        // Whom a raise or an assignment went to (an escalation's AssigneeId lists the supervisors told, not an assignee).
+        var assignees = steps.Where(s => s.Kind is SignalStepKind.Raised or SignalStepKind.Assigned && s.AssigneeId is not null).Select(s => s.AssigneeId!).Distinct().ToList();
+        var names = assignees.Count == 0 ? [] : await db.Users.Where(u => assignees.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
+        string? AssigneeName(SignalStep s) => s.Kind is SignalStepKind.Raised or SignalStepKind.Assigned && s.AssigneeId is { } id ? names.GetValueOrDefault(id) : null;
         return new SignalDetail(
-            (await ItemsAsync(db, now, [signal], ct))[0], signal.Detail, steps.Select(SignalStepItem.Of).ToList(),
+            (await ItemsAsync(db, now, [signal], ct))[0], signal.Detail, steps.Select(s => SignalStepItem.Of(s, AssigneeName(s))).ToList(),
             actions.Select(a => new DisposalActionItem(a.Id, a.Kind, a.State, a.OwnerId, a.OwnerName, a.DueAt, a.Note, a.Amount, a.CreditLineId, a.LoanId,
                 a.ClassificationChangeId, a.CreatedAt, a.ClosedAt, a.Outcome, a.EscalatedAt, a.State == DisposalState.Open && a.DueAt < now)).ToList(),
             proposal is null ? null : SignalStepItem.Of(proposal), flag is null ? null : Risk.RiskFlagItem.From(flag));
