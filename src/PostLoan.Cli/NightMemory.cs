@@ -3,30 +3,37 @@ using System.Globalization;
 namespace PostLoan.Cli;
 
 /// <summary>
-/// What a benchmarked night cost in memory: bytes allocated, the collected heap's size afterwards, collections, and the
+/// What a benchmarked night cost in memory and processor time: bytes allocated, the collected heap's size afterwards, collections, and the
 /// process's minor page faults (fresh memory first touched: on a virtual machine each is a trip to the host, measured at
-/// a quarter of a first night's CPU time in docs/benchmarks.md).
+/// a quarter of a first night's CPU time in docs/benchmarks.md), and the processor seconds of all its threads (against two
+/// cores' worth of the night's wall-clock time: how much of the machine it used).
 /// </summary>
 internal sealed class NightMemory
 {
     private readonly long _allocated = GC.GetTotalAllocatedBytes(precise: true);
     private readonly int _gen0 = GC.CollectionCount(0), _gen1 = GC.CollectionCount(1), _gen2 = GC.CollectionCount(2);
     private readonly long? _faults = MinorFaults();
+    private readonly TimeSpan _user, _system;
 
     private NightMemory()
     {
+        using var process = System.Diagnostics.Process.GetCurrentProcess();
+        (_user, _system) = (process.UserProcessorTime, process.PrivilegedProcessorTime);
     }
 
     public static NightMemory Start() => new();
 
-    /// <summary>One line: allocated, heap after the night, collections by generation, page faults.</summary>
+    /// <summary>One line: allocated, heap after the night, collections by generation, page faults, processor time.</summary>
     public string Describe()
     {
+        using var process = System.Diagnostics.Process.GetCurrentProcess();
+        var user = (process.UserProcessorTime - _user).TotalSeconds;
+        var system = (process.PrivilegedProcessorTime - _system).TotalSeconds;
         var allocated = (GC.GetTotalAllocatedBytes(precise: true) - _allocated) / 1048576.0;
         var heap = GC.GetGCMemoryInfo(GCKind.Any).HeapSizeBytes / 1048576.0;
         var faults = MinorFaults() - _faults;
         return string.Create(CultureInfo.InvariantCulture,
-            $"allocated {allocated:0} MB, heap at the last collection {heap:0} MB, collections {GC.CollectionCount(0) - _gen0}/{GC.CollectionCount(1) - _gen1}/{GC.CollectionCount(2) - _gen2} (gen 0/1/2), minor page faults {(faults is { } f ? f.ToString(CultureInfo.InvariantCulture) : "n/a")}");
+            $"allocated {allocated:0} MB, heap at the last collection {heap:0} MB, collections {GC.CollectionCount(0) - _gen0}/{GC.CollectionCount(1) - _gen1}/{GC.CollectionCount(2) - _gen2} (gen 0/1/2), minor page faults {(faults is { } f ? f.ToString(CultureInfo.InvariantCulture) : "n/a")}, processor time {user:0.0} s user + {system:0.0} s system");
     }
 
     /// <summary>The process's minor faults so far (field 10 of /proc/self/stat), or null where there is no procfs.</summary>

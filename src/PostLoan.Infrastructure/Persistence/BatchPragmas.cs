@@ -14,6 +14,8 @@ namespace PostLoan.Infrastructure.Persistence;
 /// <item>Optionally no per-row foreign-key checks, for a batch whose every reference is to a row it has read or an id it
 /// has reserved (a night's new signal points at its customer and organisation, its step at the signal): the checks were
 /// a quarter of SQLite's work storing them. PostgreSQL checks them as always, and the tests check the batch's references.</item>
+/// <item>Optionally the write-ahead log synced at checkpoints only and temporary storage in memory, for a batch of many
+/// commits (the daily close's chunks).</item>
 /// </list>
 /// </summary>
 public sealed class BatchPragmas : IAsyncDisposable
@@ -29,10 +31,14 @@ public sealed class BatchPragmas : IAsyncDisposable
     private BatchPragmas(SqliteConnection? connection, string? restore) => (_connection, _restore) = (connection, restore);
 
     /// <summary>
-    /// Sets a <paramref name="megabytes"/> page cache (null: unchanged) on an open SQLite <paramref name="connection"/>,
-    /// and with <paramref name="checkForeignKeys"/> false turns its foreign-key checks off until disposed.
+    /// Sets a <paramref name="megabytes"/> page cache (null: unchanged) on an open SQLite <paramref name="connection"/>;
+    /// with <paramref name="checkForeignKeys"/> false turns its foreign-key checks off, with
+    /// <paramref name="syncAtCheckpoint"/> syncs the write-ahead log only at checkpoints (<c>synchronous = NORMAL</c>:
+    /// durable with WAL, a commit no longer waits for the disk) and with <paramref name="tempInMemory"/> keeps temporary
+    /// tables and sorts in memory — each until disposed.
     /// </summary>
-    public static async Task<BatchPragmas> OpenAsync(DbConnection connection, int? megabytes = DefaultMegabytes, bool checkForeignKeys = true, CancellationToken cancellationToken = default)
+    public static async Task<BatchPragmas> OpenAsync(DbConnection connection, int? megabytes = DefaultMegabytes, bool checkForeignKeys = true,
+        bool syncAtCheckpoint = false, bool tempInMemory = false, CancellationToken cancellationToken = default)
     {
         if (connection is not SqliteConnection sqlite)
         {
@@ -40,16 +46,30 @@ public sealed class BatchPragmas : IAsyncDisposable
         }
 
         var restore = new List<string>();
+        async Task SetAsync(string pragma, long value)
+        {
+            restore.Add($"PRAGMA {pragma} = {await ScalarAsync(sqlite, $"PRAGMA {pragma}", cancellationToken)}");
+            await ScalarAsync(sqlite, string.Create(CultureInfo.InvariantCulture, $"PRAGMA {pragma} = {value}"), cancellationToken);
+        }
+
         if (megabytes is { } size)
         {
-            restore.Add($"PRAGMA cache_size = {await ScalarAsync(sqlite, "PRAGMA cache_size", cancellationToken)}");
-            await ScalarAsync(sqlite, $"PRAGMA cache_size = -{size * 1024L}", cancellationToken); // negative: KiB
+            await SetAsync("cache_size", -size * 1024L); // negative: KiB
         }
 
         if (!checkForeignKeys)
         {
-            restore.Add($"PRAGMA foreign_keys = {await ScalarAsync(sqlite, "PRAGMA foreign_keys", cancellationToken)}");
-            await ScalarAsync(sqlite, "PRAGMA foreign_keys = 0", cancellationToken);
+            await SetAsync("foreign_keys", 0);
+        }
+
+        if (syncAtCheckpoint)
+        {
+            await SetAsync("synchronous", 1); // NORMAL
+        }
+
+        if (tempInMemory)
+        {
+            await SetAsync("temp_store", 2); // MEMORY
         }
 
         return new BatchPragmas(sqlite, string.Join("; ", restore));

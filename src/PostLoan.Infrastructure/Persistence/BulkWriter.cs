@@ -191,40 +191,17 @@ public static class BulkWriter
         return count;
     }
 
-    /// <summary>
-    /// Binds a row's values, leaving bound what equals the previous row's: SQLite keeps a statement's bindings across
-    /// executions (and an unbound parameter is NULL), and a night's signals or steps repeat most of their columns (the
-    /// status, the date, the organisation), so most of their calls into SQLite are saved.
-    /// </summary>
+    /// <summary>Binds a row's values (what equals the previous row's stays bound: <see cref="SqliteRow"/>).</summary>
     private static void BindValues(SqliteRow target, in object?[] row) => BindValues(target, row, row.Length);
 
-    /// <summary>Binds the first <paramref name="count"/> values of the row (see above).</summary>
+    /// <summary>Binds the first <paramref name="count"/> values of the row.</summary>
     private static void BindValues(SqliteRow target, object?[] row, int count)
     {
-        var previous = target.Previous ??= new object?[count];
         for (var i = 0; i < count; i++)
         {
-            var value = row[i] is DBNull ? null : row[i];
-            if (Same(previous[i], value))
-            {
-                continue;
-            }
-
-            target.Value(i, value);
-            previous[i] = value;
+            target.Value(i, row[i]);
         }
     }
-
-    /// <summary>Whether two values bind the same: same type and value, instants with the same offset, floating point bit for bit.</summary>
-    private static bool Same(object? bound, object? value) => bound switch
-    {
-        null => value is null,
-        DateTimeOffset instant => value is DateTimeOffset other && instant.EqualsExact(other),
-        double number => value is double other && BitConverter.DoubleToInt64Bits(number) == BitConverter.DoubleToInt64Bits(other),
-        float number => value is float other && BitConverter.SingleToInt32Bits(number) == BitConverter.SingleToInt32Bits(other),
-        byte[] bytes => ReferenceEquals(bytes, value),
-        _ => value is not null && bound.GetType() == value.GetType() && bound.Equals(value),
-    };
 
     /// <summary>
     /// Inserts <paramref name="items"/> with one statement prepared once and stepped per row through SQLite's own API,
@@ -315,7 +292,8 @@ public static class BulkWriter
         return trimmed.Scale == 0 ? trimmed.ToString(CultureInfo.InvariantCulture) + ".0" : trimmed.ToString(CultureInfo.InvariantCulture);
     }
 
-    private static NpgsqlDbType PostgresType(Type type)
+    /// <summary>The PostgreSQL type EF uses for values of <paramref name="type"/> (enums as integers).</summary>
+    internal static NpgsqlDbType PostgresType(Type type)
     {
         var t = Nullable.GetUnderlyingType(type) ?? type;
         if (t.IsEnum || t == typeof(int))
@@ -345,83 +323,3 @@ public delegate void SqliteRowBinder<T>(SqliteRow row, in T item);
 
 /// <summary>Writes one item's row to a PostgreSQL binary COPY in column order (see <see cref="BulkWriter.CopyPostgresAsync{T}"/>).</summary>
 public delegate void PostgresRowWriter<T>(NpgsqlBinaryImporter importer, in T item);
-
-/// <summary>
-/// The values of the row being inserted by <see cref="BulkWriter.InsertSqlite{T}"/>: whole numbers, text, nulls, and
-/// the EF SQLite representations of decimals (invariant text), dates (yyyy-MM-dd, cached) and other values.
-/// </summary>
-public sealed class SqliteRow
-{
-    private readonly sqlite3 _db;
-    private readonly sqlite3_stmt _statement;
-    private readonly Dictionary<int, string> _dates = [];
-
-    /// <summary>Parameter index of each column, or null when column k is parameter k + 1.</summary>
-    private readonly int[]? _indexes;
-
-    internal SqliteRow(sqlite3 db, sqlite3_stmt statement, int[]? indexes = null)
-    {
-        _db = db;
-        _statement = statement;
-        _indexes = indexes;
-    }
-
-    /// <summary>The values the generic binder left bound on the statement, by column (see <c>BulkWriter.BindValues</c>).</summary>
-    internal object?[]? Previous { get; set; }
-
-    public void Integer(int column, long value) => BulkWriter.Check(_db, raw.sqlite3_bind_int64(_statement, Index(column), value));
-
-    public void Text(int column, string value) => BulkWriter.Check(_db, raw.sqlite3_bind_text(_statement, Index(column), value));
-
-    public void Null(int column) => BulkWriter.Check(_db, raw.sqlite3_bind_null(_statement, Index(column)));
-
-    private int Index(int column) => _indexes is null ? column + 1 : _indexes[column];
-
-    /// <summary>An exact decimal as EF Core's SQLite text.</summary>
-    public void Decimal(int column, decimal value) => Text(column, BulkWriter.SqliteDecimal(value));
-
-    /// <summary>Yuan as whole cents (the cent columns of positions, snapshots and ECL results).</summary>
-    public void Cents(int column, decimal yuan) => Integer(column, decimal.ToInt64(yuan * 100m));
-
-    public void Date(int column, DateOnly value)
-    {
-        if (!_dates.TryGetValue(value.DayNumber, out var text))
-        {
-            _dates[value.DayNumber] = text = value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        }
-
-        Text(column, text);
-    }
-
-    public void Date(int column, DateOnly? value)
-    {
-        if (value is { } date)
-        {
-            Date(column, date);
-        }
-        else
-        {
-            Null(column);
-        }
-    }
-
-    /// <summary>Any value, converted as <see cref="BulkWriter.SqliteValue"/> does.</summary>
-    public void Value(int column, object? value)
-    {
-        switch (value)
-        {
-            case null or DBNull: Null(column); break;
-            case long l: Integer(column, l); break;
-            case int n: Integer(column, n); break;
-            case short n: Integer(column, n); break;
-            case string text: Text(column, text); break;
-            case double d: BulkWriter.Check(_db, raw.sqlite3_bind_double(_statement, Index(column), d)); break;
-            case byte[] bytes: BulkWriter.Check(_db, raw.sqlite3_bind_blob(_statement, Index(column), bytes)); break;
-            case DateOnly date: Date(column, date); break;
-            default:
-                var stored = BulkWriter.SqliteValue(value);
-                Value(column, stored.GetType() == value.GetType() ? Convert.ToString(stored, CultureInfo.InvariantCulture) : stored);
-                break;
-        }
-    }
-}

@@ -3,9 +3,9 @@ using System.Collections.Concurrent;
 namespace PostLoan.Infrastructure.Persistence;
 
 /// <summary>
-/// Enumerates a sequence on a thread of its own, a few blocks ahead of the caller: a bulk insert's rows are built
-/// (properties read, values boxed, lazily made items created) on the second core while the caller's thread binds and
-/// writes the ones before — SQLite has one writer, and a night's 2.5 million rows otherwise build and write on one core.
+/// Enumerates a sequence on a thread of its own, a few blocks ahead of the caller: a bulk insert's lazily made items
+/// (a night's signal steps) are made on the second core while the caller's thread binds and writes the ones before —
+/// SQLite has one writer, and a night's rows otherwise are made and written on one core.
 /// Only for sequences made from memory: one that reads the connection being written must stay on the writer's thread.
 /// A failure while building is thrown to the caller; a caller that stops early stops the builder.
 /// </summary>

@@ -107,6 +107,18 @@ public sealed class SqliteBulkWrites : IDisposable
         }
     }
 
+    [Fact]
+    public async Task Batch_pragmas_sync_at_checkpoints_and_keep_temporary_storage_in_memory_only_for_the_batch()
+    {
+        await Pragma("PRAGMA synchronous = FULL; PRAGMA temp_store = DEFAULT");
+        await using (await BatchPragmas.OpenAsync(_connection, megabytes: null, syncAtCheckpoint: true, tempInMemory: true))
+        {
+            Assert.Equal((1L, 2L), (await Pragma("PRAGMA synchronous"), await Pragma("PRAGMA temp_store")));
+        }
+
+        Assert.Equal((2L, 0L), (await Pragma("PRAGMA synchronous"), await Pragma("PRAGMA temp_store")));
+    }
+
     private async Task<long> Pragma(string sql)
     {
         await using var command = _connection.CreateCommand();

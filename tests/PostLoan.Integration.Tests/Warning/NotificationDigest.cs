@@ -10,7 +10,7 @@ namespace PostLoan.Integration.Tests.Warning;
 /// <summary>
 /// A batch that tells one user of more than <see cref="NotificationCentre.DigestAbove"/> events of one kind (a night's
 /// rule run) gives that user one summary per channel, counted by the severities the user subscribed to; up to the
-/// threshold each event is its own notification.
+/// threshold each event is its own notification — also when the batch comes in parts (a night's signals as they are written).
 /// </summary>
 public sealed class NotificationDigest : IAsyncLifetime
 {
@@ -56,6 +56,31 @@ public sealed class NotificationDigest : IAsyncLifetime
         Assert.Equal(NotificationCentre.DigestAbove, composed.Notifications.Count);
         Assert.All(composed.Notifications, n => Assert.NotNull(n.SignalId));
         Assert.Equal([1L], composed.Outbox.Select(m => m.SignalId!.Value).ToArray()); // the red one by e-mail
+    }
+
+    [Fact]
+    public async Task Given_in_parts_a_batch_composes_as_one_the_digest_counting_every_part_and_single_notifications_in_order()
+    {
+        var other = await _app.AsSystemAsync(services => services.GetRequiredService<Infrastructure.Persistence.PostLoanDbContext>().Users
+            .Where(u => u.UserName == "am.sh01").Select(u => u.Id).SingleAsync());
+        SignalNotice Notice(string user, int id, SignalSeverity severity) =>
+            new([user], NotificationKind.SignalNew, new WarningSignal { Id = id, CustomerId = 1, Severity = severity, DedupKey = "rule:1:" + id, Title = "逾期30天以上" }, null);
+
+        // The manager: 8 + 8 + 9 = 25 events over three parts (the first 20 of them would each be a notification on their
+        // own); the other user: signals 100, 101 and 102 in the first and last parts.
+        var composed = await _app.AsSystemAsync(async services =>
+        {
+            var composition = services.GetRequiredService<NotificationCentre>().BeginComposition();
+            await composition.AddAsync([.. Enumerable.Range(1, 8).Select(i => Notice(_manager, i, SignalSeverity.Yellow)), Notice(other, 100, SignalSeverity.Yellow), Notice(other, 101, SignalSeverity.Red)]);
+            await composition.AddAsync([.. Enumerable.Range(9, 8).Select(i => Notice(_manager, i, i == 9 ? SignalSeverity.Red : SignalSeverity.Orange))]);
+            await composition.AddAsync([.. Enumerable.Range(17, 9).Select(i => Notice(_manager, i, SignalSeverity.Yellow)), Notice(other, 102, SignalSeverity.Orange)]);
+            return composition.Finish();
+        });
+
+        Assert.Equal([(other, (long?)100), (other, 101), (other, 102), (_manager, null)], composed.Notifications.Select(n => (n.UserId, n.SignalId)).ToArray());
+        var digest = composed.Notifications[^1];
+        Assert.Equal("[红色预警·新信号] 本批共 25 条", digest.Title);
+        Assert.Equal("红色预警 1 条，橙色预警 7 条，黄色预警 17 条。请在“预警信号”中查看。", digest.Body);
     }
 
     private static IEnumerable<SignalSeverity> Severities(int red, int orange, int yellow) =>

@@ -261,12 +261,9 @@ public sealed class DailyClose(PostLoanDbContext db, DatabaseOptions database, T
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
-            await using (var pragma = connection.CreateCommand())
-            {
-                // Durable at each chunk's commit with WAL; a large page cache keeps the chunk's index pages in memory.
-                pragma.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;";
-                await pragma.ExecuteNonQueryAsync(cancellationToken);
-            }
+            // Durable at each chunk's commit with WAL; a large page cache keeps the chunk's index pages in memory. The
+            // pooled connection gets its own settings back afterwards.
+            await using var pragmas = await BatchPragmas.OpenAsync(connection, megabytes: 64, syncAtCheckpoint: true, tempInMemory: true, cancellationToken: cancellationToken);
 
             var pending = await db.CloseChunks.AsNoTracking().Where(c => c.Date == date && c.CompletedAt == null).OrderBy(c => c.Number)
                 .Select(c => new { c.Number, c.FromLoanId, c.ToLoanId }).ToListAsync(cancellationToken);

@@ -95,89 +95,187 @@ public sealed class NotificationCentre(PostLoanDbContext db, IEnumerable<INotifi
     /// </summary>
     public async Task<ComposedNotifications> ComposeAsync(IReadOnlyList<SignalNotice> notices, CancellationToken cancellationToken = default)
     {
-        var composed = new ComposedNotifications([], []);
-        if (notices.Count == 0)
+        var composition = BeginComposition();
+        await composition.AddAsync(notices, cancellationToken);
+        return composition.Finish();
+    }
+
+    /// <summary>
+    /// Composes the rows of a batch given in parts (a night's signals as they are written): the same rows as
+    /// <see cref="ComposeAsync"/> over all the parts together, without keeping every notice until the end — a user's
+    /// notices of one kind are kept only until they are more than <see cref="DigestAbove"/>, then counted in the digest.
+    /// </summary>
+    public Composition BeginComposition() => new(db, clock.GetUtcNow());
+
+    /// <summary>One batch's notifications, composed part by part (<see cref="BeginComposition"/>).</summary>
+    public sealed class Composition
+    {
+        private readonly PostLoanDbContext _db;
+        private readonly DateTimeOffset _now;
+        private readonly ComposedNotifications _composed = new([], []);
+        private readonly Dictionary<string, (string Id, string? Email, string? PhoneNumber)?> _users = [];
+        private readonly Subscriptions _subscriptions = new();
+        private readonly Dictionary<(string UserId, NotificationKind Kind), Tally> _tallies = [];
+        private List<WebhookEndpoint>? _endpoints;
+        private long _sequence;
+        private bool _finished;
+
+        internal Composition(PostLoanDbContext db, DateTimeOffset now) => (_db, _now) = (db, now);
+
+        /// <summary>Takes a part's notices: reads their new recipients, counts them per user and kind, composes their webhook calls.</summary>
+        public async Task AddAsync(IReadOnlyList<SignalNotice> notices, CancellationToken cancellationToken = default)
         {
-            return composed;
+            ArgumentNullException.ThrowIfNull(notices);
+            if (_finished)
+            {
+                throw new InvalidOperationException("The composition is finished.");
+            }
+
+            if (notices.Count == 0)
+            {
+                return;
+            }
+
+            var db = _db;
+            var recipients = notices.SelectMany(n => n.UserIds).Where(u => !string.IsNullOrEmpty(u) && u != "system" && !_users.ContainsKey(u)).Distinct().ToList();
+            if (recipients.Count > 0)
+            {
+                var users = await db.Users.Where(u => recipients.Contains(u.Id) && u.IsActive)
+                    .Select(u => new { u.Id, u.Email, u.PhoneNumber }).ToDictionaryAsync(u => u.Id, cancellationToken);
+                foreach (var id in recipients)
+                {
+                    _users[id] = users.TryGetValue(id, out var user) ? (user.Id, user.Email, user.PhoneNumber) : null;
+                }
+
+                _subscriptions.Add(await db.NotificationSubscriptions.IgnoreQueryFilters().Where(s => recipients.Contains(s.UserId)).ToListAsync(cancellationToken));
+            }
+
+            if (_endpoints is null && notices.Any(n => n.Kind is NotificationKind.SignalNew or NotificationKind.SignalEscalated))
+            {
+                _endpoints = await db.WebhookEndpoints.Where(e => e.IsActive).ToListAsync(cancellationToken);
+            }
+
+            var customerIds = _endpoints is not { Count: > 0 } ? [] : notices.Select(n => n.Signal.CustomerId).Distinct().ToList();
+            var customerCodes = customerIds.Count == 0 ? [] : await db.Customers.IgnoreQueryFilters().Where(c => customerIds.Contains(c.Id))
+                .ToDictionaryAsync(c => c.Id, c => c.Code, cancellationToken);
+            foreach (var notice in notices)
+            {
+                var order = _sequence++;
+                var position = 0;
+                foreach (var id in Once(notice.UserIds))
+                {
+                    if (_users.GetValueOrDefault(id) is not null)
+                    {
+                        var key = (id, notice.Kind);
+                        if (!_tallies.TryGetValue(key, out var tally))
+                        {
+                            _tallies[key] = tally = new Tally(new Digest(id, notice.Kind));
+                        }
+
+                        tally.Add(order, position, notice);
+                    }
+
+                    position++;
+                }
+
+                if (notice.Kind is NotificationKind.SignalNew or NotificationKind.SignalEscalated && _endpoints is { Count: > 0 })
+                {
+                    _composed.Outbox.AddRange(WebhookMessages(_endpoints, notice.Kind, notice.Signal, customerCodes.GetValueOrDefault(notice.Signal.CustomerId), _now));
+                }
+            }
         }
 
-        var recipients = notices.SelectMany(n => n.UserIds).Where(u => !string.IsNullOrEmpty(u) && u != "system").Distinct().ToList();
-        var users = recipients.Count == 0 ? [] : await db.Users.Where(u => recipients.Contains(u.Id) && u.IsActive)
-            .Select(u => new { u.Id, u.Email, u.PhoneNumber }).ToDictionaryAsync(u => u.Id, cancellationToken);
-        var subscriptions = new Subscriptions(recipients.Count == 0 ? [] : await db.NotificationSubscriptions.IgnoreQueryFilters().Where(s => recipients.Contains(s.UserId)).ToListAsync(cancellationToken));
-        var endpoints = notices.Any(n => n.Kind is NotificationKind.SignalNew or NotificationKind.SignalEscalated)
-            ? await db.WebhookEndpoints.Where(e => e.IsActive).ToListAsync(cancellationToken)
-            : [];
-        var customerIds = endpoints.Count == 0 ? [] : notices.Select(n => n.Signal.CustomerId).Distinct().ToList();
-        var customerCodes = customerIds.Count == 0 ? [] : await db.Customers.IgnoreQueryFilters().Where(c => customerIds.Contains(c.Id))
-            .ToDictionaryAsync(c => c.Id, c => c.Code, cancellationToken);
-        var now = clock.GetUtcNow();
-        var digests = Digests(notices, users);
-        foreach (var (userIds, kind, signal, body) in notices)
+        /// <summary>
+        /// The rows: for each user and kind with at most <see cref="DigestAbove"/> events a notification and messages per event
+        /// (in the order the events came), for the others one summary per channel; and the webhook calls.
+        /// </summary>
+        public ComposedNotifications Finish()
         {
-            string? title = null; // not needed when every recipient gets the batch's digest
-            foreach (var id in Once(userIds))
+            _finished = true;
+            var single = _tallies.Values.Where(t => !t.IsDigest).SelectMany(t => t.Kept).OrderBy(k => k.Order).ThenBy(k => k.Position).ToList();
+            var titles = new Dictionary<long, string>();
+            foreach (var (order, _, userId, (_, kind, signal, body)) in single)
             {
-                if (!users.TryGetValue(id, out var user))
+                var user = _users[userId]!.Value;
+                if (!titles.TryGetValue(order, out var title))
                 {
-                    continue;
+                    titles[order] = title = TitleOf(kind, signal);
                 }
 
-                if (digests.TryGetValue((user.Id, kind), out var digest))
+                if (_subscriptions.Covers(user.Id, ChannelKind.InApp, signal.Severity))
                 {
-                    digest.Add(signal.Severity);
-                    continue;
-                }
-
-                title ??= TitleOf(kind, signal);
-                if (subscriptions.Covers(user.Id, ChannelKind.InApp, signal.Severity))
-                {
-                    composed.Notifications.Add(new Notification
+                    _composed.Notifications.Add(new Notification
                     {
-                        UserId = user.Id, Kind = kind, SignalId = signal.Id, Severity = signal.Severity, Title = title, Body = Trim(body ?? signal.Detail, 1000), CreatedAt = now,
+                        UserId = user.Id, Kind = kind, SignalId = signal.Id, Severity = signal.Severity, Title = title, Body = Trim(body ?? signal.Detail, 1000), CreatedAt = _now,
                     });
                 }
 
                 var text = $"【PostLoan】{title}{(string.IsNullOrEmpty(body) ? "" : "：" + body)}";
-                if (!string.IsNullOrWhiteSpace(user.Email) && subscriptions.Covers(user.Id, ChannelKind.Email, signal.Severity))
+                if (!string.IsNullOrWhiteSpace(user.Email) && _subscriptions.Covers(user.Id, ChannelKind.Email, signal.Severity))
                 {
-                    composed.Outbox.Add(Message(ChannelKind.Email, user.Email, user.Id, signal, kind, JsonSerializer.Serialize(new { to = user.Email, subject = title, text }, Json), now));
+                    _composed.Outbox.Add(Message(ChannelKind.Email, user.Email, user.Id, signal, kind, JsonSerializer.Serialize(new { to = user.Email, subject = title, text }, Json), _now));
                 }
 
-                if (!string.IsNullOrWhiteSpace(user.PhoneNumber) && subscriptions.Covers(user.Id, ChannelKind.Sms, signal.Severity))
+                if (!string.IsNullOrWhiteSpace(user.PhoneNumber) && _subscriptions.Covers(user.Id, ChannelKind.Sms, signal.Severity))
                 {
-                    composed.Outbox.Add(Message(ChannelKind.Sms, user.PhoneNumber, user.Id, signal, kind, JsonSerializer.Serialize(new { to = user.PhoneNumber, text = Trim(text, 140) }, Json), now));
+                    _composed.Outbox.Add(Message(ChannelKind.Sms, user.PhoneNumber, user.Id, signal, kind, JsonSerializer.Serialize(new { to = user.PhoneNumber, text = Trim(text, 140) }, Json), _now));
                 }
             }
 
-            if (kind is NotificationKind.SignalNew or NotificationKind.SignalEscalated)
+            foreach (var ((userId, kind), tally) in _tallies.Where(t => t.Value.IsDigest))
             {
-                composed.Outbox.AddRange(WebhookMessages(endpoints, kind, signal, customerCodes.GetValueOrDefault(signal.CustomerId), now));
-            }
-        }
+                var user = _users[userId]!.Value;
+                var digest = tally.Digest;
+                if (digest.Summary(ChannelKind.InApp, _subscriptions) is { } inApp)
+                {
+                    _composed.Notifications.Add(new Notification { UserId = userId, Kind = kind, Severity = inApp.Severity, Title = inApp.Title, Body = inApp.Body, CreatedAt = _now });
+                }
 
-        foreach (var ((userId, kind), digest) in digests)
+                if (!string.IsNullOrWhiteSpace(user.Email) && digest.Summary(ChannelKind.Email, _subscriptions) is { } email)
+                {
+                    _composed.Outbox.Add(Message(ChannelKind.Email, user.Email, userId, null, kind,
+                        JsonSerializer.Serialize(new { to = user.Email, subject = email.Title, text = $"【PostLoan】{email.Title}：{email.Body}" }, Json), _now));
+                }
+
+                if (!string.IsNullOrWhiteSpace(user.PhoneNumber) && digest.Summary(ChannelKind.Sms, _subscriptions) is { } sms)
+                {
+                    _composed.Outbox.Add(Message(ChannelKind.Sms, user.PhoneNumber, userId, null, kind,
+                        JsonSerializer.Serialize(new { to = user.PhoneNumber, text = Trim($"【PostLoan】{sms.Title}：{sms.Body}", 140) }, Json), _now));
+                }
+            }
+
+            return _composed;
+        }
+    }
+
+    /// <summary>A user's events of one kind in a batch: kept one by one up to <see cref="DigestAbove"/>, then only counted.</summary>
+    private sealed class Tally(Digest digest)
+    {
+        private List<(long Order, int Position, string UserId, SignalNotice Notice)>? _kept = [];
+
+        public Digest Digest { get; } = digest;
+
+        public bool IsDigest => _kept is null;
+
+        public IEnumerable<(long Order, int Position, string UserId, SignalNotice Notice)> Kept => _kept ?? [];
+
+        public void Add(long order, int position, SignalNotice notice)
         {
-            var user = users[userId];
-            if (digest.Summary(ChannelKind.InApp, subscriptions) is { } inApp)
+            Digest.Add(notice.Signal.Severity);
+            if (_kept is null)
             {
-                composed.Notifications.Add(new Notification { UserId = userId, Kind = kind, Severity = inApp.Severity, Title = inApp.Title, Body = inApp.Body, CreatedAt = now });
+                return;
             }
 
-            if (!string.IsNullOrWhiteSpace(user.Email) && digest.Summary(ChannelKind.Email, subscriptions) is { } email)
+            if (_kept.Count < DigestAbove)
             {
-                composed.Outbox.Add(Message(ChannelKind.Email, user.Email, userId, null, kind,
-                    JsonSerializer.Serialize(new { to = user.Email, subject = email.Title, text = $"【PostLoan】{email.Title}：{email.Body}" }, Json), now));
+                _kept.Add((order, position, Digest.UserId, notice));
             }
-
-            if (!string.IsNullOrWhiteSpace(user.PhoneNumber) && digest.Summary(ChannelKind.Sms, subscriptions) is { } sms)
+            else
             {
-                composed.Outbox.Add(Message(ChannelKind.Sms, user.PhoneNumber, userId, null, kind,
-                    JsonSerializer.Serialize(new { to = user.PhoneNumber, text = Trim($"【PostLoan】{sms.Title}：{sms.Body}", 140) }, Json), now));
+                _kept = null; // more than DigestAbove: one summary instead
             }
         }
-
-        return composed;
     }
 
     /// <summary>
@@ -187,24 +285,6 @@ public sealed class NotificationCentre(PostLoanDbContext db, IEnumerable<INotifi
     /// </summary>
     public const int DigestAbove = 20;
 
-    private static Dictionary<(string UserId, NotificationKind Kind), Digest> Digests<TUser>(IReadOnlyList<SignalNotice> notices, Dictionary<string, TUser> users)
-    {
-        var counts = new Dictionary<(string, NotificationKind), int>();
-        foreach (var notice in notices)
-        {
-            foreach (var id in Once(notice.UserIds))
-            {
-                if (users.ContainsKey(id))
-                {
-                    var key = (id, notice.Kind);
-                    counts[key] = counts.GetValueOrDefault(key) + 1;
-                }
-            }
-        }
-
-        return counts.Where(c => c.Value > DigestAbove).ToDictionary(c => c.Key, c => new Digest(c.Key.Item1, c.Key.Item2));
-    }
-
     /// <summary>A notice's recipients, each once (most notices have one: a night's 841,574 made as many sets for nothing).</summary>
     private static IEnumerable<string> Once(IReadOnlyCollection<string> userIds) => userIds.Count <= 1 ? userIds : userIds.Distinct();
 
@@ -212,6 +292,8 @@ public sealed class NotificationCentre(PostLoanDbContext db, IEnumerable<INotifi
     private sealed class Digest(string userId, NotificationKind kind)
     {
         private readonly int[] _counts = new int[4];
+
+        public string UserId => userId;
 
         public void Add(SignalSeverity severity) => _counts[(int)severity]++;
 
@@ -233,10 +315,18 @@ public sealed class NotificationCentre(PostLoanDbContext db, IEnumerable<INotifi
     }
 
     /// <summary>The recipients' subscriptions of a batch by user and channel, each channel's default where a user set none.</summary>
-    private sealed class Subscriptions(List<NotificationSubscription> rows)
+    private sealed class Subscriptions
     {
-        private readonly Dictionary<(string, ChannelKind), (bool Red, bool Orange, bool Yellow)> _set =
-            rows.GroupBy(s => (s.UserId, s.Channel)).ToDictionary(g => g.Key, g => (g.First().Red, g.First().Orange, g.First().Yellow));
+        private readonly Dictionary<(string, ChannelKind), (bool Red, bool Orange, bool Yellow)> _set = [];
+
+        /// <summary>Adds the rows of users not seen before (each user's first row per channel counts).</summary>
+        public void Add(List<NotificationSubscription> rows)
+        {
+            foreach (var row in rows)
+            {
+                _set.TryAdd((row.UserId, row.Channel), (row.Red, row.Orange, row.Yellow));
+            }
+        }
 
         /// <summary>The user's first row for the channel, or the channel's default.</summary>
         public (bool Red, bool Orange, bool Yellow) Of(string userId, ChannelKind channel) =>
@@ -301,8 +391,12 @@ public sealed class NotificationCentre(PostLoanDbContext db, IEnumerable<INotifi
     };
 
     /// <summary>The subscription of a user for a channel, or the channel's default.</summary>
-    public static (bool Red, bool Orange, bool Yellow) SubscriptionOf(IEnumerable<NotificationSubscription> subscriptions, string userId, ChannelKind channel) =>
-        new Subscriptions([.. subscriptions]).Of(userId, channel);
+    public static (bool Red, bool Orange, bool Yellow) SubscriptionOf(IEnumerable<NotificationSubscription> subscriptions, string userId, ChannelKind channel)
+    {
+        var set = new Subscriptions();
+        set.Add([.. subscriptions]);
+        return set.Of(userId, channel);
+    }
 
     private static IEnumerable<OutboxMessage> WebhookMessages(List<WebhookEndpoint> endpoints, NotificationKind kind, WarningSignal signal, string? customerCode, DateTimeOffset now)
     {

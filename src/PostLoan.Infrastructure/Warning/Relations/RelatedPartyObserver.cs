@@ -31,28 +31,41 @@ public sealed class RelatedPartyObserver(IServiceProvider services, DatabaseOpti
 
     public async Task OnRaisedAsync(IReadOnlyList<RaisedSignal> signals, CancellationToken cancellationToken)
     {
-        var origins = signals.Select(s => s.Signal).Where(s => s.Source != SignalSource.RelatedParty && s.IsActive).ToList();
-        if (origins.Count == 0)
+        static bool Origin(WarningSignal s) => s.Source != SignalSource.RelatedParty && s.IsActive;
+        if (!signals.Any(s => Origin(s.Signal)))
         {
             return;
         }
 
         await using var db = database.CreateContext(SystemUser.Instance, clock);
         var settings = await new RelationSettingsStore(db, new ParameterService(db)).LoadAsync(cancellationToken);
-        var propagating = origins.Where(o => settings.Propagates(o.Severity)).ToList();
-        if (propagating.Count == 0)
+        bool Propagating(WarningSignal s) => Origin(s) && settings.Propagates(s.Severity);
+
+        // Most customers of a night's run have no relations at all: one read finds those that can pass a signal on. The
+        // signals are gone through twice, never all held at once (a night hands over hundreds of thousands, made on demand).
+        var customersByDate = new Dictionary<DateOnly, List<int>>();
+        foreach (var signal in signals.Select(s => s.Signal).Where(Propagating))
+        {
+            if (!customersByDate.TryGetValue(signal.LastSeenOn, out var customers))
+            {
+                customersByDate[signal.LastSeenOn] = customers = [];
+            }
+
+            customers.Add(signal.CustomerId);
+        }
+
+        if (customersByDate.Count == 0)
         {
             return;
         }
 
-        // Most customers of a night's run have no relations at all: one read finds those that can pass a signal on.
         var linked = new HashSet<int>();
-        foreach (var date in propagating.Select(o => o.LastSeenOn).Distinct())
+        foreach (var (date, customers) in customersByDate)
         {
-            linked.UnionWith(await new RelationGraphService(db).LinkedAsync(propagating.Where(o => o.LastSeenOn == date).Select(o => o.CustomerId), date, cancellationToken));
+            linked.UnionWith(await new RelationGraphService(db).LinkedAsync(customers, date, cancellationToken));
         }
 
-        foreach (var origin in propagating.Where(o => linked.Contains(o.CustomerId)))
+        foreach (var origin in signals.Select(s => s.Signal).Where(s => Propagating(s) && linked.Contains(s.CustomerId)))
         {
             try
             {

@@ -169,15 +169,17 @@ public sealed class NightlyRuleRun(
         var composed = await write.FinishAsync(evaluation, cancellationToken);
         var committed = phase.Elapsed;
         await notifications.AfterCommitAsync(composed, cancellationToken);
-        if (write.Fresh.Count + write.EscalatedIds.Count > 0 && observers.Any())
+        if (write.FreshCount + write.EscalatedIds.Count > 0 && observers.Any())
         {
-            var raised = write.Fresh.Select(s => new RaisedSignal(s, true, false) { WorkflowStarted = true }).ToList();
+            var escalated = new List<RaisedSignal>();
             if (write.EscalatedIds.Count > 0)
             {
                 var escalatedIds = write.EscalatedIds;
-                var escalated = await db.WarningSignals.IgnoreQueryFilters().AsNoTracking().Where(s => escalatedIds.Contains(s.Id)).ToListAsync(cancellationToken);
-                raised.AddRange(escalated.Select(s => new RaisedSignal(s, false, true)));
+                escalated.AddRange((await db.WarningSignals.IgnoreQueryFilters().AsNoTracking().Where(s => escalatedIds.Contains(s.Id)).ToListAsync(cancellationToken))
+                    .Select(s => new RaisedSignal(s, false, true)));
             }
+
+            var raised = new NightRaised(write, escalated);
 
             foreach (var observer in observers)
             {
@@ -187,7 +189,7 @@ public sealed class NightlyRuleRun(
 
         logger.LogDebug("Warning rules {Date} write: active signals read {Active:0.00} s; beside the evaluation refreshes {Refreshes:0.00} s and new signals with steps {New:0.00} s; after it notifications, the rest and commit {Commit:0.00} s, pushes and observers {Observers:0.00} s",
             date, write.ActiveRead.TotalSeconds, write.Refreshing.TotalSeconds, write.Inserting.TotalSeconds, committed.TotalSeconds, (phase.Elapsed - committed).TotalSeconds);
-        return (write.Fresh.Count, write.Refreshed, write.Shadow);
+        return (write.FreshCount, write.Refreshed, write.Shadow);
     }
 
     /// <summary>
@@ -213,10 +215,30 @@ public sealed class NightlyRuleRun(
         private BatchPragmas? _withoutForeignKeys;
         private SignalIntake.Session? _intake;
         private DateOnly? _previousRun;
-        private int _next, _written;
+        private int _next;
 
-        /// <summary>Every new signal, with its id once written (the observers are told of them after the commit).</summary>
-        public List<WarningSignal> Fresh { get; } = [];
+        /// <summary>The new signals gathered for the next part, with their customers' places in the book and their rule versions' entries.</summary>
+        private readonly List<WarningSignal> _pending = [];
+        private readonly List<(int Customer, int Entry)> _pendingAt = [];
+
+        /// <summary>
+        /// Every new signal once written, as little as makes it again for the observers (<see cref="Signal"/>): what the
+        /// workflow set on it; the rest is its customer's and its rule's. A first night keeps 841,574 of them until the
+        /// commit — as whole signals (and on to the collector's older generations) they were most of the night's memory.
+        /// </summary>
+        private readonly List<Written> _written = [];
+
+        /// <summary>The new signals written so far.</summary>
+        public int FreshCount => _written.Count;
+
+        /// <summary>The <paramref name="index"/>th new signal as it was written.</summary>
+        public WarningSignal Signal(int index)
+        {
+            var written = _written[index];
+            var signal = NewSignal(customers[written.Customer], written.Entry, written.Detail);
+            (signal.Id, signal.Status, signal.AssignedToId, signal.DueAt, signal.EscalatedAt) = (written.Id, written.Status, written.AssignedToId, written.DueAt, null);
+            return signal;
+        }
 
         /// <summary>Repeats that raised the severity.</summary>
         public List<long> EscalatedIds { get; } = [];
@@ -242,7 +264,7 @@ public sealed class NightlyRuleRun(
                     Take(hit);
                 }
 
-                if (Fresh.Count - _written >= part)
+                if (_pending.Count >= part)
                 {
                     await WriteFreshAsync(cancellationToken);
                 }
@@ -317,7 +339,7 @@ public sealed class NightlyRuleRun(
             _activeRead.Start();
             // Every reference the night writes is to a customer and organisation just read or a signal id just reserved:
             // SQLite's per-row checks of them would be a quarter of its work storing a first night's signals.
-            _withoutForeignKeys = await BatchPragmas.OpenAsync(connection, megabytes: null, checkForeignKeys: false, cancellationToken);
+            _withoutForeignKeys = await BatchPragmas.OpenAsync(connection, megabytes: null, checkForeignKeys: false, cancellationToken: cancellationToken);
             _tx = await connection.BeginTransactionAsync(cancellationToken);
             await using (var clear = BulkWriter.Command(connection, _tx,
                 "DELETE FROM warning_shadow_hits WHERE \"Date\" = @d; DELETE FROM warning_rule_runs WHERE \"Date\" = @d", "d", date))
@@ -413,25 +435,41 @@ public sealed class NightlyRuleRun(
                 return;
             }
 
-            Fresh.Add(new WarningSignal
+            _pending.Add(NewSignal(customer, hit.Entry, hit.Detail));
+            _pendingAt.Add((_next, hit.Entry));
+        }
+
+        /// <summary>A new signal of <paramref name="entry"/>'s rule on <paramref name="customer"/>, before the workflow plans it.</summary>
+        private WarningSignal NewSignal(RuleCustomer customer, int entry, string? detail)
+        {
+            var rule = set.Entries[entry];
+            return new WarningSignal
             {
-                CustomerId = customer.Id, Source = SignalSource.Rule, DedupKey = _keys[hit.Entry], RuleId = entry.Rule.Id, RuleVersionId = entry.Version.Id,
-                Severity = severity, Title = entry.Rule.NameZh, Detail = hit.Detail, RaisedOn = date, RaisedAt = _now, LastSeenOn = date,
+                CustomerId = customer.Id, Source = SignalSource.Rule, DedupKey = _keys[entry], RuleId = rule.Rule.Id, RuleVersionId = rule.Version.Id,
+                Severity = rule.Version.Severity, Title = rule.Rule.NameZh, Detail = detail, RaisedOn = date, RaisedAt = _now, LastSeenOn = date,
                 OrganisationId = customer.OrganisationId, OrganisationPath = customer.OrganisationPath, AccountManagerId = customer.AccountManagerId,
-            });
+            };
         }
 
         private async Task WriteFreshAsync(CancellationToken cancellationToken)
         {
-            if (Fresh.Count == _written)
+            if (_pending.Count == 0)
             {
                 return;
             }
 
             _inserting.Start();
             _intake ??= await intake.BeginAsync(_tx!, cancellationToken);
-            await _intake.AddAsync(Fresh.GetRange(_written, Fresh.Count - _written), cancellationToken);
-            _written = Fresh.Count;
+            await _intake.AddAsync(_pending, cancellationToken);
+            for (var i = 0; i < _pending.Count; i++)
+            {
+                var signal = _pending[i];
+                var (customer, entry) = _pendingAt[i];
+                _written.Add(new Written(signal.Id, customer, entry, signal.Status, signal.AssignedToId, signal.DueAt, signal.Detail));
+            }
+
+            _pending.Clear();
+            _pendingAt.Clear();
             _inserting.Stop();
         }
 
@@ -445,6 +483,32 @@ public sealed class NightlyRuleRun(
     }
 
     private sealed record ActiveSignal(long Id, SignalSeverity Severity, DateOnly LastSeenOn, int? RuleVersionId);
+
+    /// <summary>A new signal of the night once written: its id, its customer's place in the book, its rule version's entry, what the workflow set, the values read.</summary>
+    private readonly record struct Written(long Id, int Customer, int Entry, SignalStatus Status, string? AssignedToId, DateTimeOffset? DueAt, string? Detail);
+
+    /// <summary>
+    /// What the observers are told after a night: its new signals, each made again from what was kept when asked for
+    /// (an observer that goes through them all holds one at a time), then the repeats that raised the severity.
+    /// </summary>
+    private sealed class NightRaised(NightWrite write, List<RaisedSignal> escalated) : IReadOnlyList<RaisedSignal>
+    {
+        public int Count => write.FreshCount + escalated.Count;
+
+        public RaisedSignal this[int index] => index < write.FreshCount
+            ? new RaisedSignal(write.Signal(index), true, false) { WorkflowStarted = true }
+            : escalated[index - write.FreshCount];
+
+        public IEnumerator<RaisedSignal> GetEnumerator()
+        {
+            for (var i = 0; i < Count; i++)
+            {
+                yield return this[i];
+            }
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+    }
 
     /// <summary>
     /// Refreshes the repeated signals set-based: their new state is bulk-inserted into a temporary table, the undo log

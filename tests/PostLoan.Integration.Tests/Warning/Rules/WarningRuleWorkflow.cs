@@ -13,6 +13,7 @@ using PostLoan.Domain.Warning.Signals;
 using PostLoan.Infrastructure.Persistence;
 using PostLoan.Infrastructure.Warning.Indicators;
 using PostLoan.Infrastructure.Warning.Rules;
+using PostLoan.Infrastructure.Warning.Signals;
 using PostLoan.Integration.Tests.Support;
 using PostLoan.Web.Features.Warning.Rules;
 
@@ -210,6 +211,18 @@ public abstract class WarningRuleWorkflow : IAsyncLifetime
         }
 
         var first = await RunNightAsync(Day1, partSize: 3);
+        // The observers (contagion) are told of every new signal exactly as it was stored, though the night kept only a
+        // little of each once written and makes them again for the observers.
+        var stored = await db.WarningSignals.AsNoTracking().Where(s => s.Source == SignalSource.Rule).OrderBy(s => s.Id).ToListAsync();
+        var observed = _app.Services.GetRequiredService<RecordingObserver>().Told.OrderBy(s => s.Id).ToList();
+        Assert.Equal(28, stored.Count);
+        Assert.Equal(stored.Count, observed.Count);
+        var columns = db.Model.FindEntityType(typeof(WarningSignal))!.GetProperties().Where(p => p.PropertyInfo is not null).Select(p => p.PropertyInfo!).ToList();
+        foreach (var (wasStored, wasTold) in stored.Zip(observed))
+        {
+            Assert.All(columns, c => Assert.True(Equals(c.GetValue(wasStored), c.GetValue(wasTold)), $"{c.Name}: stored {c.GetValue(wasStored)}, told {c.GetValue(wasTold)}"));
+        }
+
         var second = await RunNightAsync(Day2, partSize: 3);
 
         Assert.Equal((28, 0, 0, 28), (first.NewSignals, first.Refreshed, second.NewSignals, second.Refreshed));
@@ -435,6 +448,29 @@ public abstract class WarningRuleWorkflow : IAsyncLifetime
         return 0;
     });
 
+    /// <summary>Registers a <see cref="RecordingObserver"/> with the app's signal observers.</summary>
+    protected static void Record(IServiceCollection services)
+    {
+        services.AddSingleton<RecordingObserver>();
+        services.AddScoped<ISignalObserver>(sp => sp.GetRequiredService<RecordingObserver>());
+    }
+
+    /// <summary>Keeps every new signal the observers are told of.</summary>
+    protected sealed class RecordingObserver : ISignalObserver
+    {
+        public List<WarningSignal> Told { get; } = [];
+
+        public Task OnRaisedAsync(IReadOnlyList<RaisedSignal> signals, CancellationToken cancellationToken)
+        {
+            lock (Told)
+            {
+                Told.AddRange(signals.Where(s => s.IsNew).Select(s => s.Signal));
+            }
+
+            return Task.CompletedTask;
+        }
+    }
+
     private Task<RuleRunSummary> RunNightAsync(DateOnly date, int? partSize = null) =>
         _app.AsSystemAsync(s =>
         {
@@ -517,12 +553,12 @@ public abstract class WarningRuleWorkflow : IAsyncLifetime
 
 public sealed class SqliteWarningRuleWorkflow : WarningRuleWorkflow
 {
-    protected override Task<TestApp> StartAsync(ManualClock clock) => TestApp.StartAsync(clock: clock);
+    protected override Task<TestApp> StartAsync(ManualClock clock) => TestApp.StartAsync(clock: clock, services: Record);
 }
 
 [Collection(PostgresCollection.Name)]
 public sealed class PostgresWarningRuleWorkflow(PostgresCluster cluster) : WarningRuleWorkflow
 {
     protected override async Task<TestApp> StartAsync(ManualClock clock) =>
-        await TestApp.StartAsync(DatabaseProvider.Postgres, await cluster.CreateDatabaseAsync(), clock);
+        await TestApp.StartAsync(DatabaseProvider.Postgres, await cluster.CreateDatabaseAsync(), clock, services: Record);
 }
