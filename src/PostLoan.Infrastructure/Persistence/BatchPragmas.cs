@@ -48,28 +48,43 @@ public sealed class BatchPragmas : IAsyncDisposable
         var restore = new List<string>();
         async Task SetAsync(string pragma, long value)
         {
-            restore.Add($"PRAGMA {pragma} = {await ScalarAsync(sqlite, $"PRAGMA {pragma}", cancellationToken)}");
+            var before = await ScalarAsync(sqlite, $"PRAGMA {pragma}", cancellationToken);
             await ScalarAsync(sqlite, string.Create(CultureInfo.InvariantCulture, $"PRAGMA {pragma} = {value}"), cancellationToken);
+            restore.Add($"PRAGMA {pragma} = {before}");
         }
 
-        if (megabytes is { } size)
+        try
         {
-            await SetAsync("cache_size", -size * 1024L); // negative: KiB
-        }
+            if (megabytes is { } size)
+            {
+                await SetAsync("cache_size", -size * 1024L); // negative: KiB
+            }
 
-        if (!checkForeignKeys)
-        {
-            await SetAsync("foreign_keys", 0);
-        }
+            if (!checkForeignKeys)
+            {
+                await SetAsync("foreign_keys", 0);
+            }
 
-        if (syncAtCheckpoint)
-        {
-            await SetAsync("synchronous", 1); // NORMAL
-        }
+            if (syncAtCheckpoint)
+            {
+                await SetAsync("synchronous", 1); // NORMAL
+            }
 
-        if (tempInMemory)
+            if (tempInMemory)
+            {
+                // Changing it again when disposed drops the connection's temporary tables: a batch's own, none kept across.
+                await SetAsync("temp_store", 2); // MEMORY
+            }
+        }
+        catch
         {
-            await SetAsync("temp_store", 2); // MEMORY
+            // Whatever was set before the failure is put back at once: nobody disposes a batch that never opened.
+            if (restore.Count > 0)
+            {
+                await ScalarAsync(sqlite, string.Join("; ", restore), CancellationToken.None);
+            }
+
+            throw;
         }
 
         return new BatchPragmas(sqlite, string.Join("; ", restore));

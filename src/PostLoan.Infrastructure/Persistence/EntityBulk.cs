@@ -129,7 +129,9 @@ public static class EntityBulk
             var property = properties[i];
             var column = Expression.Constant(i);
             var convert = ConverterOf(property);
-            if (convert is not null || (property.PropertyInfo ?? (MemberInfo?)property.FieldInfo) is null)
+            // The member EF itself reads (the backing field unless the model says otherwise).
+            var member = property.IsIndexerProperty() ? null : property.GetMemberInfo(forMaterialization: false, forSet: false);
+            if (convert is not null || member is null)
             {
                 var getter = property.GetGetter();
                 Func<object, object?> value = convert is null
@@ -142,7 +144,7 @@ public static class EntityBulk
                 continue;
             }
 
-            var read = property.PropertyInfo is { } info ? Expression.Property(item, info) : Expression.Field(item, property.FieldInfo!);
+            var read = Expression.MakeMemberAccess(item, member);
             calls.Add(typed(target, column, read));
         }
 

@@ -114,7 +114,10 @@ public sealed class SqliteRow
         }
 
         var written = Encoding.UTF8.GetBytes(value, _utf8);
-        BulkWriter.Check(_db, raw.sqlite3_bind_text(_statement, Index(column), _utf8.AsSpan(0, written)));
+        // Empty text through the string overload: a zero-length span may reach SQLite as a null pointer, which binds NULL.
+        BulkWriter.Check(_db, written == 0
+            ? raw.sqlite3_bind_text(_statement, Index(column), string.Empty)
+            : raw.sqlite3_bind_text(_statement, Index(column), _utf8.AsSpan(0, written)));
         (_kinds[column], _texts[column]) = (Bound.Text, value);
     }
 

@@ -11,7 +11,7 @@ namespace PostLoan.Integration.Tests.Persistence;
 /// <summary>
 /// <see cref="EntityBulk"/> writes exactly what EF reads back, on both providers: every column of a signal, its step, a
 /// notification and an outbox message — each once with every optional value set and once with none — and a property
-/// with a value converter of its own (an audit entry's action kept as text).
+/// with a value converter of its own (an audit entry's action kept as text); empty text stays empty.
 /// </summary>
 public abstract class EntityBulkRoundTrip : IAsyncLifetime
 {
@@ -42,7 +42,8 @@ public abstract class EntityBulkRoundTrip : IAsyncLifetime
             },
             new WarningSignal
             {
-                CustomerId = customer.Id, DedupKey = "origin:1", Severity = SignalSeverity.Red, Title = "x", RaisedOn = new DateOnly(2026, 3, 10),
+                // An empty detail stays empty text, not NULL.
+                CustomerId = customer.Id, DedupKey = "origin:1", Severity = SignalSeverity.Red, Title = "x", Detail = "", RaisedOn = new DateOnly(2026, 3, 10),
                 RaisedAt = Raised, LastSeenOn = new DateOnly(2026, 3, 10), OrganisationId = customer.OrganisationId,
             },
         };

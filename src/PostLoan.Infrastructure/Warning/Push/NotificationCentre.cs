@@ -105,22 +105,24 @@ public sealed class NotificationCentre(PostLoanDbContext db, IEnumerable<INotifi
     /// <see cref="ComposeAsync"/> over all the parts together, without keeping every notice until the end — a user's
     /// notices of one kind are kept only until they are more than <see cref="DigestAbove"/>, then counted in the digest.
     /// </summary>
-    public Composition BeginComposition() => new(db, clock.GetUtcNow());
+    public Composition BeginComposition() => new(db, clock);
 
     /// <summary>One batch's notifications, composed part by part (<see cref="BeginComposition"/>).</summary>
     public sealed class Composition
     {
         private readonly PostLoanDbContext _db;
-        private readonly DateTimeOffset _now;
+        private readonly TimeProvider _clock;
         private readonly ComposedNotifications _composed = new([], []);
         private readonly Dictionary<string, (string Id, string? Email, string? PhoneNumber)?> _users = [];
         private readonly Subscriptions _subscriptions = new();
         private readonly Dictionary<(string UserId, NotificationKind Kind), Tally> _tallies = [];
+        /// <summary>The notices that call the webhooks (only while an endpoint is active), in order, with their customers' codes.</summary>
+        private readonly List<(long Order, SignalNotice Notice, string? CustomerCode)> _webhooks = [];
         private List<WebhookEndpoint>? _endpoints;
         private long _sequence;
         private bool _finished;
 
-        internal Composition(PostLoanDbContext db, DateTimeOffset now) => (_db, _now) = (db, now);
+        internal Composition(PostLoanDbContext db, TimeProvider clock) => (_db, _clock) = (db, clock);
 
         /// <summary>Takes a part's notices: reads their new recipients, counts them per user and kind, composes their webhook calls.</summary>
         public async Task AddAsync(IReadOnlyList<SignalNotice> notices, CancellationToken cancellationToken = default)
@@ -142,12 +144,13 @@ public sealed class NotificationCentre(PostLoanDbContext db, IEnumerable<INotifi
             {
                 var users = await db.Users.Where(u => recipients.Contains(u.Id) && u.IsActive)
                     .Select(u => new { u.Id, u.Email, u.PhoneNumber }).ToDictionaryAsync(u => u.Id, cancellationToken);
+                var subscriptions = await db.NotificationSubscriptions.IgnoreQueryFilters().Where(s => recipients.Contains(s.UserId)).ToListAsync(cancellationToken);
+                // Both read before either is kept: an interrupted part leaves its recipients to be read again.
+                _subscriptions.Add(subscriptions);
                 foreach (var id in recipients)
                 {
                     _users[id] = users.TryGetValue(id, out var user) ? (user.Id, user.Email, user.PhoneNumber) : null;
                 }
-
-                _subscriptions.Add(await db.NotificationSubscriptions.IgnoreQueryFilters().Where(s => recipients.Contains(s.UserId)).ToListAsync(cancellationToken));
             }
 
             if (_endpoints is null && notices.Any(n => n.Kind is NotificationKind.SignalNew or NotificationKind.SignalEscalated))
@@ -180,22 +183,40 @@ public sealed class NotificationCentre(PostLoanDbContext db, IEnumerable<INotifi
 
                 if (notice.Kind is NotificationKind.SignalNew or NotificationKind.SignalEscalated && _endpoints is { Count: > 0 })
                 {
-                    _composed.Outbox.AddRange(WebhookMessages(_endpoints, notice.Kind, notice.Signal, customerCodes.GetValueOrDefault(notice.Signal.CustomerId), _now));
+                    _webhooks.Add((order, notice, customerCodes.GetValueOrDefault(notice.Signal.CustomerId)));
                 }
             }
         }
 
         /// <summary>
-        /// The rows: for each user and kind with at most <see cref="DigestAbove"/> events a notification and messages per event
-        /// (in the order the events came), for the others one summary per channel; and the webhook calls.
+        /// The rows, made now: event by event in the order they came, a notification and messages for each recipient with at
+        /// most <see cref="DigestAbove"/> events of the kind, then the event's webhook calls; after them one summary per
+        /// channel for each recipient with more.
         /// </summary>
         public ComposedNotifications Finish()
         {
+            if (_finished)
+            {
+                throw new InvalidOperationException("The composition is finished.");
+            }
+
             _finished = true;
+            var now = _clock.GetUtcNow();
             var single = _tallies.Values.Where(t => !t.IsDigest).SelectMany(t => t.Kept).OrderBy(k => k.Order).ThenBy(k => k.Position).ToList();
             var titles = new Dictionary<long, string>();
+            var hooks = 0;
+            void WebhooksBefore(long order)
+            {
+                for (; hooks < _webhooks.Count && _webhooks[hooks].Order < order; hooks++)
+                {
+                    var (_, notice, customerCode) = _webhooks[hooks];
+                    _composed.Outbox.AddRange(WebhookMessages(_endpoints!, notice.Kind, notice.Signal, customerCode, now));
+                }
+            }
+
             foreach (var (order, _, userId, (_, kind, signal, body)) in single)
             {
+                WebhooksBefore(order);
                 var user = _users[userId]!.Value;
                 if (!titles.TryGetValue(order, out var title))
                 {
@@ -206,41 +227,42 @@ public sealed class NotificationCentre(PostLoanDbContext db, IEnumerable<INotifi
                 {
                     _composed.Notifications.Add(new Notification
                     {
-                        UserId = user.Id, Kind = kind, SignalId = signal.Id, Severity = signal.Severity, Title = title, Body = Trim(body ?? signal.Detail, 1000), CreatedAt = _now,
+                        UserId = user.Id, Kind = kind, SignalId = signal.Id, Severity = signal.Severity, Title = title, Body = Trim(body ?? signal.Detail, 1000), CreatedAt = now,
                     });
                 }
 
                 var text = $"【PostLoan】{title}{(string.IsNullOrEmpty(body) ? "" : "：" + body)}";
                 if (!string.IsNullOrWhiteSpace(user.Email) && _subscriptions.Covers(user.Id, ChannelKind.Email, signal.Severity))
                 {
-                    _composed.Outbox.Add(Message(ChannelKind.Email, user.Email, user.Id, signal, kind, JsonSerializer.Serialize(new { to = user.Email, subject = title, text }, Json), _now));
+                    _composed.Outbox.Add(Message(ChannelKind.Email, user.Email, user.Id, signal, kind, JsonSerializer.Serialize(new { to = user.Email, subject = title, text }, Json), now));
                 }
 
                 if (!string.IsNullOrWhiteSpace(user.PhoneNumber) && _subscriptions.Covers(user.Id, ChannelKind.Sms, signal.Severity))
                 {
-                    _composed.Outbox.Add(Message(ChannelKind.Sms, user.PhoneNumber, user.Id, signal, kind, JsonSerializer.Serialize(new { to = user.PhoneNumber, text = Trim(text, 140) }, Json), _now));
+                    _composed.Outbox.Add(Message(ChannelKind.Sms, user.PhoneNumber, user.Id, signal, kind, JsonSerializer.Serialize(new { to = user.PhoneNumber, text = Trim(text, 140) }, Json), now));
                 }
             }
 
+            WebhooksBefore(long.MaxValue);
             foreach (var ((userId, kind), tally) in _tallies.Where(t => t.Value.IsDigest))
             {
                 var user = _users[userId]!.Value;
                 var digest = tally.Digest;
                 if (digest.Summary(ChannelKind.InApp, _subscriptions) is { } inApp)
                 {
-                    _composed.Notifications.Add(new Notification { UserId = userId, Kind = kind, Severity = inApp.Severity, Title = inApp.Title, Body = inApp.Body, CreatedAt = _now });
+                    _composed.Notifications.Add(new Notification { UserId = userId, Kind = kind, Severity = inApp.Severity, Title = inApp.Title, Body = inApp.Body, CreatedAt = now });
                 }
 
                 if (!string.IsNullOrWhiteSpace(user.Email) && digest.Summary(ChannelKind.Email, _subscriptions) is { } email)
                 {
                     _composed.Outbox.Add(Message(ChannelKind.Email, user.Email, userId, null, kind,
-                        JsonSerializer.Serialize(new { to = user.Email, subject = email.Title, text = $"【PostLoan】{email.Title}：{email.Body}" }, Json), _now));
+                        JsonSerializer.Serialize(new { to = user.Email, subject = email.Title, text = $"【PostLoan】{email.Title}：{email.Body}" }, Json), now));
                 }
 
                 if (!string.IsNullOrWhiteSpace(user.PhoneNumber) && digest.Summary(ChannelKind.Sms, _subscriptions) is { } sms)
                 {
                     _composed.Outbox.Add(Message(ChannelKind.Sms, user.PhoneNumber, userId, null, kind,
-                        JsonSerializer.Serialize(new { to = user.PhoneNumber, text = Trim($"【PostLoan】{sms.Title}：{sms.Body}", 140) }, Json), _now));
+                        JsonSerializer.Serialize(new { to = user.PhoneNumber, text = Trim($"【PostLoan】{sms.Title}：{sms.Body}", 140) }, Json), now));
                 }
             }
 
