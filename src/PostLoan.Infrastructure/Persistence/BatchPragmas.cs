@@ -79,11 +79,7 @@ public sealed class BatchPragmas : IAsyncDisposable
         catch
         {
             // Whatever was set before the failure is put back at once: nobody disposes a batch that never opened.
-            if (restore.Count > 0)
-            {
-                await ScalarAsync(sqlite, string.Join("; ", restore), CancellationToken.None);
-            }
-
+            await new BatchPragmas(sqlite, string.Join("; ", restore)).DisposeAsync();
             throw;
         }
 

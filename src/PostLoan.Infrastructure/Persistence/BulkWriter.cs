@@ -159,7 +159,7 @@ public static class BulkWriter
                 }
                 else
                 {
-                    await importer.WriteAsync(value is Enum e ? Convert.ToInt32(e, CultureInfo.InvariantCulture) : value, types[i], cancellationToken);
+                    await importer.WriteAsync(PostgresValue(value), types[i], cancellationToken); // enums as integers
                 }
             }
 

@@ -406,9 +406,10 @@ public static class SignalQueries
         var flag = await db.RiskFlags.AsNoTracking().Where(f => f.Reference == reference).OrderByDescending(f => f.Id).FirstOrDefaultAsync(ct);
         var proposal = signal.Status == SignalStatus.PendingVerification ? steps.LastOrDefault(s => s.Kind == SignalStepKind.Proposed) : null;
         // Whom a raise or an assignment went to (an escalation's AssigneeId lists the supervisors told, not an assignee).
-        var assignees = steps.Where(s => s.Kind is SignalStepKind.Raised or SignalStepKind.Assigned && s.AssigneeId is not null).Select(s => s.AssigneeId!).Distinct().ToList();
+        static string? AssigneeOf(SignalStep s) => s.Kind is SignalStepKind.Raised or SignalStepKind.Assigned ? s.AssigneeId : null;
+        var assignees = steps.Select(AssigneeOf).OfType<string>().Distinct().ToList();
         var names = assignees.Count == 0 ? [] : await db.Users.Where(u => assignees.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
-        string? AssigneeName(SignalStep s) => s.Kind is SignalStepKind.Raised or SignalStepKind.Assigned && s.AssigneeId is { } id ? names.GetValueOrDefault(id) : null;
+        string? AssigneeName(SignalStep s) => AssigneeOf(s) is { } id ? names.GetValueOrDefault(id) : null;
         return new SignalDetail(
             (await ItemsAsync(db, now, [signal], ct))[0], signal.Detail, steps.Select(s => SignalStepItem.Of(s, AssigneeName(s))).ToList(),
             actions.Select(a => new DisposalActionItem(a.Id, a.Kind, a.State, a.OwnerId, a.OwnerName, a.DueAt, a.Note, a.Amount, a.CreditLineId, a.LoanId,
