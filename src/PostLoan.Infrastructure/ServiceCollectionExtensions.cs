@@ -22,6 +22,7 @@ public static class ServiceCollectionExtensions
         var database = DatabaseOptions.FromConfiguration(configuration);
         services.AddSingleton(database);
         services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<SqliteCheckpointer>();
         services.AddScoped<IDbContextFactory<PostLoanDbContext>, PostLoanDbContextFactory>();
         services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<PostLoanDbContext>>().CreateDbContext());
         services.AddScoped<DatabaseMigrator>();

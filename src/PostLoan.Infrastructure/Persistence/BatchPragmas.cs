@@ -16,6 +16,8 @@ namespace PostLoan.Infrastructure.Persistence;
 /// a quarter of SQLite's work storing them. PostgreSQL checks them as always, and the tests check the batch's references.</item>
 /// <item>Optionally the write-ahead log synced at checkpoints only and temporary storage in memory, for a batch of many
 /// commits (the daily close's chunks).</item>
+/// <item>Optionally no automatic checkpoint at the batch's commit, for a batch that asks <see cref="SqliteCheckpointer"/>
+/// for one afterwards (a night's half a gigabyte of log copied off its path).</item>
 /// </list>
 /// </summary>
 public sealed class BatchPragmas : IAsyncDisposable
@@ -35,10 +37,11 @@ public sealed class BatchPragmas : IAsyncDisposable
     /// with <paramref name="checkForeignKeys"/> false turns its foreign-key checks off, with
     /// <paramref name="syncAtCheckpoint"/> syncs the write-ahead log only at checkpoints (<c>synchronous = NORMAL</c>:
     /// durable with WAL, a commit no longer waits for the disk) and with <paramref name="tempInMemory"/> keeps temporary
-    /// tables and sorts in memory — each until disposed.
+    /// tables and sorts in memory, with <paramref name="checkpointElsewhere"/> commits without SQLite's automatic checkpoint
+    /// (the caller asks <see cref="SqliteCheckpointer"/> for one) — each until disposed.
     /// </summary>
     public static async Task<BatchPragmas> OpenAsync(DbConnection connection, int? megabytes = DefaultMegabytes, bool checkForeignKeys = true,
-        bool syncAtCheckpoint = false, bool tempInMemory = false, CancellationToken cancellationToken = default)
+        bool syncAtCheckpoint = false, bool tempInMemory = false, bool checkpointElsewhere = false, CancellationToken cancellationToken = default)
     {
         if (connection is not SqliteConnection sqlite)
         {
@@ -68,6 +71,11 @@ public sealed class BatchPragmas : IAsyncDisposable
             if (syncAtCheckpoint)
             {
                 await SetAsync("synchronous", 1); // NORMAL
+            }
+
+            if (checkpointElsewhere)
+            {
+                await SetAsync("wal_autocheckpoint", 0);
             }
 
             if (tempInMemory)

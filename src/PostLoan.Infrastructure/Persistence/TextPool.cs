@@ -10,7 +10,8 @@ public sealed class TextPool
 {
     private readonly Dictionary<string, string> _pool = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _lookup;
-    private byte[] _lastBytes = [];
+    private byte[] _lastBytes = new byte[64];
+    private int _lastLength = -1;
     private string _last = "";
 
     public TextPool() => _lookup = _pool.GetAlternateLookup<ReadOnlySpan<char>>();
@@ -30,12 +31,19 @@ public sealed class TextPool
     public string Get(ReadOnlySpan<byte> utf8)
     {
         // Rows in id order often repeat the text of the row before (the same branch, the same manager).
-        if (utf8.SequenceEqual(_lastBytes))
+        if (utf8.Length == _lastLength && utf8.SequenceEqual(_lastBytes.AsSpan(0, _lastLength)))
         {
             return _last;
         }
 
-        _lastBytes = utf8.ToArray();
+        // Kept in one reused buffer: a million rows whose text changes from row to row are not a million small arrays.
+        if (utf8.Length > _lastBytes.Length)
+        {
+            _lastBytes = new byte[Math.Max(utf8.Length, _lastBytes.Length * 2)];
+        }
+
+        utf8.CopyTo(_lastBytes);
+        _lastLength = utf8.Length;
         return _last = Decode(utf8);
     }
 

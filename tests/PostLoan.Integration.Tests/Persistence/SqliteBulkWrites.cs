@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using Microsoft.Extensions.Logging.Abstractions;
 using PostLoan.Infrastructure.Persistence;
 
 namespace PostLoan.Integration.Tests.Persistence;
@@ -8,7 +9,8 @@ namespace PostLoan.Integration.Tests.Persistence;
 /// The SQLite side of <see cref="BulkWriter"/>: a value equal to the previous row's is left bound (SQLite keeps bindings
 /// across steps) — so "equal" must mean "binds the same": an instant at another offset, a null after a value and a value
 /// after a null are bound again; <c>ExecuteEachAsync</c> finds its <c>@pN</c> wherever they stand in the statement;
-/// <see cref="BatchPragmas"/> settings last for their batch.
+/// <see cref="BatchPragmas"/> settings last for their batch; a batch that leaves its checkpoint to <see cref="SqliteCheckpointer"/>
+/// commits without copying its log into the database file, and the checkpointer copies it.
 /// </summary>
 public sealed class SqliteBulkWrites : IDisposable
 {
@@ -28,7 +30,10 @@ public sealed class SqliteBulkWrites : IDisposable
     public void Dispose()
     {
         _connection.Dispose();
-        File.Delete(_file);
+        foreach (var file in new[] { _file, _file + "-wal", _file + "-shm" })
+        {
+            File.Delete(file);
+        }
     }
 
     [Fact]
@@ -117,6 +122,41 @@ public sealed class SqliteBulkWrites : IDisposable
         }
 
         Assert.Equal((2L, 0L), (await Pragma("PRAGMA synchronous"), await Pragma("PRAGMA temp_store")));
+    }
+
+    [Fact]
+    public async Task A_batch_that_checkpoints_elsewhere_commits_without_copying_its_log_and_the_checkpointer_copies_it()
+    {
+        await using (var wal = _connection.CreateCommand())
+        {
+            wal.CommandText = "PRAGMA journal_mode = WAL";
+            Assert.Equal("wal", await wal.ExecuteScalarAsync());
+        }
+
+        // 3,000 rows of 4 KB: well over the 1,000 pages at which a commit copies the log into the database file itself.
+        const string Insert = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000) INSERT INTO t (\"Name\") SELECT hex(randomblob(2000)) FROM n";
+        var empty = new FileInfo(_file).Length;
+        await Pragma(Insert);
+        var copiedAtCommit = new FileInfo(_file).Length;
+        Assert.True(copiedAtCommit > empty + 10_000_000, $"{empty} -> {copiedAtCommit}");
+
+        await using (await BatchPragmas.OpenAsync(_connection, megabytes: null, checkpointElsewhere: true))
+        {
+            Assert.Equal(0L, await Pragma("PRAGMA wal_autocheckpoint"));
+            await Pragma(Insert);
+        }
+
+        Assert.Equal(1000L, await Pragma("PRAGMA wal_autocheckpoint"));
+        Assert.Equal(copiedAtCommit, new FileInfo(_file).Length); // committed, still only in the log
+        Assert.Equal(6000L, await Pragma("SELECT COUNT(*) FROM t"));
+
+        var checkpointer = new SqliteCheckpointer(new DatabaseOptions(DatabaseProvider.Sqlite, $"Data Source={_file};Pooling=False"), NullLogger<SqliteCheckpointer>.Instance);
+        var took = await checkpointer.RequestAsync();
+        Assert.True(took > TimeSpan.Zero);
+        Assert.True(new FileInfo(_file).Length > copiedAtCommit + 10_000_000, $"{copiedAtCommit} -> {new FileInfo(_file).Length}");
+        Assert.Equal(took, await checkpointer.IdleAsync());
+        // PostgreSQL checkpoints by itself: nothing to do.
+        Assert.Equal(TimeSpan.Zero, await new SqliteCheckpointer(new DatabaseOptions(DatabaseProvider.Postgres, "Host=nowhere"), NullLogger<SqliteCheckpointer>.Instance).RequestAsync());
     }
 
     private async Task<long> Pragma(string sql)

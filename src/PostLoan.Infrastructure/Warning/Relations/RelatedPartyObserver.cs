@@ -31,20 +31,21 @@ public sealed class RelatedPartyObserver(IServiceProvider services, DatabaseOpti
 
     public async Task OnRaisedAsync(IReadOnlyList<RaisedSignal> signals, CancellationToken cancellationToken)
     {
-        static bool Origin(WarningSignal s) => s.Source != SignalSource.RelatedParty && s.IsActive;
-        if (!signals.Any(s => Origin(s.Signal)))
+        // Chosen by the facts every raised signal carries: a night's signals are made only for the origins that pass one on.
+        static bool Origin(RaisedSignal s) => s.Source != SignalSource.RelatedParty && s.IsActive;
+        if (!signals.Any(Origin))
         {
             return;
         }
 
         await using var db = database.CreateContext(SystemUser.Instance, clock);
         var settings = await new RelationSettingsStore(db, new ParameterService(db)).LoadAsync(cancellationToken);
-        bool Propagating(WarningSignal s) => Origin(s) && settings.Propagates(s.Severity);
+        bool Propagating(RaisedSignal s) => Origin(s) && settings.Propagates(s.Severity);
 
         // Most customers of a night's run have no relations at all: one read finds those that can pass a signal on. The
         // signals are gone through twice, never all held at once (a night hands over hundreds of thousands, made on demand).
         var customersByDate = new Dictionary<DateOnly, List<int>>();
-        foreach (var signal in signals.Select(s => s.Signal).Where(Propagating))
+        foreach (var signal in signals.Where(Propagating))
         {
             if (!customersByDate.TryGetValue(signal.LastSeenOn, out var customers))
             {
@@ -65,7 +66,7 @@ public sealed class RelatedPartyObserver(IServiceProvider services, DatabaseOpti
             linked.UnionWith(await new RelationGraphService(db).LinkedAsync(customers, date, cancellationToken));
         }
 
-        foreach (var origin in signals.Select(s => s.Signal).Where(s => Propagating(s) && linked.Contains(s.CustomerId)))
+        foreach (var origin in signals.Where(s => Propagating(s) && linked.Contains(s.CustomerId)).Select(s => s.Signal))
         {
             try
             {

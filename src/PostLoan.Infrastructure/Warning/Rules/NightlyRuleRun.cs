@@ -39,8 +39,8 @@ public sealed record RuleRunSummary(DateOnly Date, int Versions, int Customers, 
 /// nothing; <see cref="UndoAsync"/> puts back what a date did when it is reopened.
 /// </summary>
 public sealed class NightlyRuleRun(
-    PostLoanDbContext db, DatabaseOptions database, RuleSetCache cache, SignalIntake intake, NotificationCentre notifications, IEnumerable<ISignalObserver> observers, TimeProvider clock,
-    ILogger<NightlyRuleRun> logger) : ICloseStep
+    PostLoanDbContext db, DatabaseOptions database, RuleSetCache cache, SignalIntake intake, NotificationCentre notifications, IEnumerable<ISignalObserver> observers,
+    SqliteCheckpointer checkpoints, TimeProvider clock, ILogger<NightlyRuleRun> logger) : ICloseStep
 {
     private static readonly BulkColumn[] ShadowColumns =
     [
@@ -168,6 +168,9 @@ public sealed class NightlyRuleRun(
         var phase = Stopwatch.StartNew();
         var composed = await write.FinishAsync(evaluation, cancellationToken);
         var committed = phase.Elapsed;
+        // The night's log (half a gigabyte on a first night of a million customers) is copied into the database file on a
+        // connection of its own while the close goes on; the commit above ran without SQLite's automatic checkpoint.
+        _ = checkpoints.RequestAsync();
         await notifications.AfterCommitAsync(composed, cancellationToken);
         if (write.FreshCount + write.EscalatedIds.Count > 0 && observers.Any())
         {
@@ -212,7 +215,7 @@ public sealed class NightlyRuleRun(
         private readonly List<object?[]> _updates = [];
         private readonly Stopwatch _activeRead = new(), _refreshing = new(), _inserting = new();
         private DbTransaction? _tx;
-        private BatchPragmas? _withoutForeignKeys;
+        private BatchPragmas? _batchPragmas;
         private SignalIntake.Session? _intake;
         private DateOnly? _previousRun;
         private int _next;
@@ -238,6 +241,13 @@ public sealed class NightlyRuleRun(
             var signal = NewSignal(customers[written.Customer], written.Entry, written.Detail);
             (signal.Id, signal.Status, signal.AssignedToId, signal.DueAt, signal.EscalatedAt) = (written.Id, written.Status, written.AssignedToId, written.DueAt, null);
             return signal;
+        }
+
+        /// <summary>The <paramref name="index"/>th new signal's facts for the observers, the signal itself made by <paramref name="source"/> when asked for.</summary>
+        public RaisedSignal Raised(IRaisedSignalSource source, int index)
+        {
+            var written = _written[index];
+            return new RaisedSignal(source, index, customers[written.Customer].Id, SignalSource.Rule, set.Entries[written.Entry].Version.Severity, date) { WorkflowStarted = true };
         }
 
         /// <summary>Repeats that raised the severity.</summary>
@@ -320,11 +330,11 @@ public sealed class NightlyRuleRun(
             }
             finally
             {
-                // Whatever happened above, the pooled connection gets its foreign-key checks back.
-                if (_withoutForeignKeys is not null)
+                // Whatever happened above, the pooled connection gets its own settings back (foreign keys, sync, checkpoints).
+                if (_batchPragmas is not null)
                 {
-                    await _withoutForeignKeys.DisposeAsync();
-                    _withoutForeignKeys = null;
+                    await _batchPragmas.DisposeAsync();
+                    _batchPragmas = null;
                 }
             }
         }
@@ -339,7 +349,10 @@ public sealed class NightlyRuleRun(
             _activeRead.Start();
             // Every reference the night writes is to a customer and organisation just read or a signal id just reserved:
             // SQLite's per-row checks of them would be a quarter of its work storing a first night's signals.
-            _withoutForeignKeys = await BatchPragmas.OpenAsync(connection, megabytes: null, checkForeignKeys: false, cancellationToken: cancellationToken);
+            // Like the daily close's chunks, the night's commit waits for no disk (synced at the checkpoint: a crash before it
+            // loses at most the night, which the close reruns), and leaves its checkpoint to SqliteCheckpointer.
+            _batchPragmas = await BatchPragmas.OpenAsync(connection, megabytes: null, checkForeignKeys: false, syncAtCheckpoint: true, checkpointElsewhere: true,
+                cancellationToken: cancellationToken);
             _tx = await connection.BeginTransactionAsync(cancellationToken);
             await using (var clear = BulkWriter.Command(connection, _tx,
                 "DELETE FROM warning_shadow_hits WHERE \"Date\" = @d; DELETE FROM warning_rule_runs WHERE \"Date\" = @d", "d", date))
@@ -488,16 +501,17 @@ public sealed class NightlyRuleRun(
     private readonly record struct Written(long Id, int Customer, int Entry, SignalStatus Status, string? AssignedToId, DateTimeOffset? DueAt, string? Detail);
 
     /// <summary>
-    /// What the observers are told after a night: its new signals, each made again from what was kept when asked for
-    /// (an observer that goes through them all holds one at a time), then the repeats that raised the severity.
+    /// What the observers are told after a night: its new signals, each with the facts observers choose by and made again
+    /// from what was kept only when an observer asks for it (the workflow observer skips them all, contagion wants the
+    /// severe ones with relations), then the repeats that raised the severity.
     /// </summary>
-    private sealed class NightRaised(NightWrite write, List<RaisedSignal> escalated) : IReadOnlyList<RaisedSignal>
+    private sealed class NightRaised(NightWrite write, List<RaisedSignal> escalated) : IReadOnlyList<RaisedSignal>, IRaisedSignalSource
     {
         public int Count => write.FreshCount + escalated.Count;
 
-        public RaisedSignal this[int index] => index < write.FreshCount
-            ? new RaisedSignal(write.Signal(index), true, false) { WorkflowStarted = true }
-            : escalated[index - write.FreshCount];
+        public RaisedSignal this[int index] => index < write.FreshCount ? write.Raised(this, index) : escalated[index - write.FreshCount];
+
+        public WarningSignal Make(int index) => write.Signal(index);
 
         public IEnumerator<RaisedSignal> GetEnumerator()
         {

@@ -36,17 +36,70 @@ public sealed record SignalDraft(
     public double Strength { get; init; } = 1;
 }
 
-/// <summary>The outcome of raising one draft.</summary>
-/// <param name="Signal">The active signal (new or refreshed).</param>
-/// <param name="IsNew">True when a new signal was raised; false when an active one was refreshed.</param>
-/// <param name="Escalated">True when a repeat raised the severity of an active signal.</param>
-public sealed record RaisedSignal(WarningSignal Signal, bool IsNew, bool Escalated)
+/// <summary>
+/// The outcome of raising one draft: the active signal (new or refreshed), whether it is new or its severity rose, and
+/// what observers choose by (customer, source, severity, last seen, active), which can be read without the signal — a
+/// night's run hands over hundreds of thousands and makes each signal only when an observer asks for it.
+/// </summary>
+public sealed class RaisedSignal
 {
+    private readonly IRaisedSignalSource? _source;
+    private readonly int _index, _customerId;
+    private readonly SignalSource _kind;
+    private readonly SignalSeverity _severity;
+    private readonly DateOnly _lastSeenOn;
+    private WarningSignal? _signal;
+
+    /// <summary>A raised signal at hand.</summary>
+    /// <param name="signal">The active signal (new or refreshed).</param>
+    /// <param name="isNew">True when a new signal was raised; false when an active one was refreshed.</param>
+    /// <param name="escalated">True when a repeat raised the severity of an active signal.</param>
+    public RaisedSignal(WarningSignal signal, bool isNew, bool escalated)
+    {
+        ArgumentNullException.ThrowIfNull(signal);
+        (_signal, IsNew, Escalated) = (signal, isNew, escalated);
+    }
+
+    /// <summary>A new, active signal made by <paramref name="source"/> when asked for; its facts given now.</summary>
+    internal RaisedSignal(IRaisedSignalSource source, int index, int customerId, SignalSource kind, SignalSeverity severity, DateOnly lastSeenOn) =>
+        (_source, _index, _customerId, _kind, _severity, _lastSeenOn, IsNew) = (source, index, customerId, kind, severity, lastSeenOn, true);
+
+    /// <summary>The active signal (new or refreshed); made on first use when the raise kept only its facts.</summary>
+    public WarningSignal Signal => _signal ??= _source!.Make(_index);
+
+    /// <summary>True when a new signal was raised; false when an active one was refreshed.</summary>
+    public bool IsNew { get; }
+
+    /// <summary>True when a repeat raised the severity of an active signal.</summary>
+    public bool Escalated { get; }
+
+    /// <summary>The signal's customer.</summary>
+    public int CustomerId => _signal?.CustomerId ?? _customerId;
+
+    /// <summary>What raised the signal.</summary>
+    public SignalSource Source => _signal?.Source ?? _kind;
+
+    /// <summary>The signal's severity.</summary>
+    public SignalSeverity Severity => _signal?.Severity ?? _severity;
+
+    /// <summary>The date the signal was last seen.</summary>
+    public DateOnly LastSeenOn => _signal?.LastSeenOn ?? _lastSeenOn;
+
+    /// <summary>Whether the signal is active (a signal made on demand is new, so active).</summary>
+    public bool IsActive => _signal?.IsActive ?? true;
+
     /// <summary>
     /// True when the writer stored the signal already raised and assigned, with its steps and notifications
     /// (<see cref="SignalIntake"/>): the workflow observer leaves it alone, the others (contagion) still act.
     /// </summary>
     public bool WorkflowStarted { get; init; }
+}
+
+/// <summary>Makes the signals of a raise that kept only their facts (<see cref="RaisedSignal"/>), one when asked for.</summary>
+internal interface IRaisedSignalSource
+{
+    /// <summary>The <paramref name="index"/>th signal of the raise, as stored.</summary>
+    WarningSignal Make(int index);
 }
 
 /// <summary>

@@ -214,7 +214,10 @@ public abstract class WarningRuleWorkflow : IAsyncLifetime
         // The observers (contagion) are told of every new signal exactly as it was stored, though the night kept only a
         // little of each once written and makes them again for the observers.
         var stored = await db.WarningSignals.AsNoTracking().Where(s => s.Source == SignalSource.Rule).OrderBy(s => s.Id).ToListAsync();
-        var observed = _app.Services.GetRequiredService<RecordingObserver>().Told.OrderBy(s => s.Id).ToList();
+        var recorder = _app.Services.GetRequiredService<RecordingObserver>();
+        var observed = recorder.Told.OrderBy(s => s.Id).ToList();
+        // What observers choose by (contagion: source, severity, customer) says the same as the signal made afterwards.
+        Assert.Equal(recorder.Told.Select(s => (s.CustomerId, s.Source, s.Severity, s.LastSeenOn, s.IsActive)), recorder.Facts);
         Assert.Equal(28, stored.Count);
         Assert.Equal(stored.Count, observed.Count);
         foreach (var (wasStored, wasTold) in stored.Zip(observed))
@@ -454,16 +457,23 @@ public abstract class WarningRuleWorkflow : IAsyncLifetime
         services.AddScoped<ISignalObserver>(sp => sp.GetRequiredService<RecordingObserver>());
     }
 
-    /// <summary>Keeps every new signal the observers are told of.</summary>
+    /// <summary>Keeps every new signal the observers are told of, and what its facts said before the signal was asked for.</summary>
     protected sealed class RecordingObserver : ISignalObserver
     {
         public List<WarningSignal> Told { get; } = [];
+
+        /// <summary>Each told signal's customer, source, severity, last seen and whether active, read before the signal (in <see cref="Told"/>'s order).</summary>
+        public List<(int, SignalSource, SignalSeverity, DateOnly, bool)> Facts { get; } = [];
 
         public Task OnRaisedAsync(IReadOnlyList<RaisedSignal> signals, CancellationToken cancellationToken)
         {
             lock (Told)
             {
-                Told.AddRange(signals.Where(s => s.IsNew).Select(s => s.Signal));
+                foreach (var raised in signals.Where(s => s.IsNew))
+                {
+                    Facts.Add((raised.CustomerId, raised.Source, raised.Severity, raised.LastSeenOn, raised.IsActive));
+                    Told.Add(raised.Signal);
+                }
             }
 
             return Task.CompletedTask;
