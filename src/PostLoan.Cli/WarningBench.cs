@@ -209,26 +209,26 @@ internal static class WarningBench
     }
 
     /// <summary>
-    /// Puts a kept benchmark database back to before its first night: the next day's values go, and both nights are
-    /// undone the way a reopened date is (<see cref="NightlyRuleRun.UndoAsync"/>), latest first; real-time signals go too.
-    /// </summary>
-    /// <summary>
     /// Waits for the checkpoint the night asked for (SQLite: its log copied into the database file on a connection of its
     /// own, as the close goes on) and prints it: not part of the night, but nothing measured after it may run beside it.
     /// </summary>
     private static async Task<double> CheckpointAsync(ServiceProvider services)
     {
         var waited = Stopwatch.StartNew();
-        var seconds = (await services.GetRequiredService<SqliteCheckpointer>().IdleAsync()).TotalSeconds;
-        if (seconds > 0)
+        var checkpoint = await services.GetRequiredService<SqliteCheckpointer>().IdleAsync();
+        if (checkpoint.Frames != 0)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"The night's write-ahead log checkpointed afterwards on its own connection in {seconds:0.00} s ({waited.Elapsed.TotalSeconds:0.00} s waited for it here)."));
+                $"The night's write-ahead log checkpointed afterwards on its own connection: {checkpoint.Copied} of {checkpoint.Frames} frames in {checkpoint.Elapsed.TotalSeconds:0.00} s ({waited.Elapsed.TotalSeconds:0.00} s waited for it here){(checkpoint.Busy ? "; another connection was checkpointing (its commit copied the log)" : "")}."));
         }
 
-        return seconds;
+        return checkpoint.Elapsed.TotalSeconds;
     }
 
+    /// <summary>
+    /// Puts a kept benchmark database back to before its first night: the next day's values go, and both nights are
+    /// undone the way a reopened date is (<see cref="NightlyRuleRun.UndoAsync"/>), latest first; real-time signals go too.
+    /// </summary>
     private static async Task<(int Customers, long Values)> UndoNightsAsync(ServiceProvider services, CancellationToken cancellationToken)
     {
         await using var scope = services.CreateAsyncScope();

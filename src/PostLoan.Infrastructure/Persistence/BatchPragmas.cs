@@ -27,16 +27,17 @@ public sealed class BatchPragmas : IAsyncDisposable
 
     private readonly SqliteConnection? _connection;
 
-    /// <summary>The statements that put the connection's own settings back.</summary>
-    private readonly string? _restore;
+    /// <summary>The connection's own settings, to put back.</summary>
+    private readonly List<(string Pragma, string Value)> _restore;
 
-    private BatchPragmas(SqliteConnection? connection, string? restore) => (_connection, _restore) = (connection, restore);
+    private BatchPragmas(SqliteConnection? connection, List<(string Pragma, string Value)> restore) => (_connection, _restore) = (connection, restore);
 
     /// <summary>
     /// Sets a <paramref name="megabytes"/> page cache (null: unchanged) on an open SQLite <paramref name="connection"/>;
     /// with <paramref name="checkForeignKeys"/> false turns its foreign-key checks off, with
-    /// <paramref name="syncAtCheckpoint"/> syncs the write-ahead log only at checkpoints (<c>synchronous = NORMAL</c>:
-    /// durable with WAL, a commit no longer waits for the disk) and with <paramref name="tempInMemory"/> keeps temporary
+    /// <paramref name="syncAtCheckpoint"/> syncs the write-ahead log only at checkpoints (<c>synchronous = NORMAL</c>: a
+    /// commit no longer waits for the disk; after a power loss or an operating-system crash the commits since the last sync
+    /// can roll back, the database stays consistent) and with <paramref name="tempInMemory"/> keeps temporary
     /// tables and sorts in memory, with <paramref name="checkpointElsewhere"/> commits without SQLite's automatic checkpoint
     /// (the caller asks <see cref="SqliteCheckpointer"/> for one) — each until disposed.
     /// </summary>
@@ -45,15 +46,15 @@ public sealed class BatchPragmas : IAsyncDisposable
     {
         if (connection is not SqliteConnection sqlite)
         {
-            return new BatchPragmas(null, null);
+            return new BatchPragmas(null, []);
         }
 
-        var restore = new List<string>();
+        var restore = new List<(string Pragma, string Value)>();
         async Task SetAsync(string pragma, long value)
         {
             var before = await ScalarAsync(sqlite, $"PRAGMA {pragma}", cancellationToken);
             await ScalarAsync(sqlite, string.Create(CultureInfo.InvariantCulture, $"PRAGMA {pragma} = {value}"), cancellationToken);
-            restore.Add($"PRAGMA {pragma} = {before}");
+            restore.Add((pragma, before));
         }
 
         try
@@ -87,18 +88,43 @@ public sealed class BatchPragmas : IAsyncDisposable
         catch
         {
             // Whatever was set before the failure is put back at once: nobody disposes a batch that never opened.
-            await new BatchPragmas(sqlite, string.Join("; ", restore)).DisposeAsync();
+            await new BatchPragmas(sqlite, restore).DisposeAsync();
             throw;
         }
 
-        return new BatchPragmas(sqlite, string.Join("; ", restore));
+        return new BatchPragmas(sqlite, restore);
     }
 
+    /// <summary>
+    /// Puts each setting back on its own and reads it again, so one that cannot be (inside a transaction SQLite refuses
+    /// <c>synchronous</c> and ignores <c>foreign_keys</c>) does not keep the others from it; a connection that did not get
+    /// all of them back — or is closed already — is dropped from the pool rather than handed to the next user with a
+    /// batch's settings. Never throws: it runs when a batch ends, often while its own failure is on the way out.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
-        if (_connection is { State: System.Data.ConnectionState.Open } && !string.IsNullOrEmpty(_restore))
+        if (_connection is null || _restore.Count == 0)
         {
-            await ScalarAsync(_connection, _restore, default);
+            return;
+        }
+
+        var restored = _connection.State == System.Data.ConnectionState.Open;
+        foreach (var (pragma, value) in restored ? _restore : [])
+        {
+            try
+            {
+                await ScalarAsync(_connection, $"PRAGMA {pragma} = {value}", default);
+                restored &= await ScalarAsync(_connection, $"PRAGMA {pragma}", default) == value;
+            }
+            catch (SqliteException)
+            {
+                restored = false;
+            }
+        }
+
+        if (!restored)
+        {
+            SqliteConnection.ClearPool(_connection);
         }
     }
 

@@ -9,25 +9,24 @@ namespace PostLoan.Infrastructure.Persistence;
 /// what SQLite advises for applications that control their checkpoints. A batch turns its connection's automatic
 /// checkpoint off (<see cref="BatchPragmas"/>) and asks for one here after its commit: a first night's half a gigabyte of
 /// log is then copied and synced while the close goes on, not inside the batch's commit (where it was 3–5 s of a 1M book's
-/// night). While a checkpoint runs, another writer's automatic checkpoint gives way (both are passive); a request made while
-/// one is waiting to start shares it. A failed checkpoint is logged, never thrown: the next writer's automatic checkpoint
-/// does the work. A no-op on PostgreSQL, whose own checkpointer does this.
+/// night). While a checkpoint runs, another writer's automatic checkpoint gives way (both are passive); a writer on another
+/// connection that commits before it starts copies the log itself, as every commit did before (the result then says
+/// <see cref="SqliteCheckpoint.Busy"/>). A request made while one is waiting to start shares it. A failed checkpoint is
+/// logged, never thrown: the next writer's automatic checkpoint does the work. A no-op on PostgreSQL, whose own
+/// checkpointer does this.
 /// </summary>
 public sealed class SqliteCheckpointer(DatabaseOptions database, ILogger<SqliteCheckpointer> logger) : IAsyncDisposable, IDisposable
 {
     private readonly Lock _gate = new();
-    private Task<TimeSpan> _last = Task.FromResult(TimeSpan.Zero);
+    private Task<SqliteCheckpoint> _last = Task.FromResult(SqliteCheckpoint.None);
     private bool _waiting;
 
-    /// <summary>
-    /// Starts a checkpoint after the one running, if any; the task ends when it is done, with its duration (zero on
-    /// PostgreSQL or when it failed).
-    /// </summary>
-    public Task<TimeSpan> RequestAsync()
+    /// <summary>Starts a checkpoint after the one running, if any; the task ends when it is done, with what it did (<see cref="SqliteCheckpoint.None"/> on PostgreSQL or when it failed).</summary>
+    public Task<SqliteCheckpoint> RequestAsync()
     {
         if (database.Provider != DatabaseProvider.Sqlite)
         {
-            return Task.FromResult(TimeSpan.Zero);
+            return Task.FromResult(SqliteCheckpoint.None);
         }
 
         lock (_gate)
@@ -42,8 +41,8 @@ public sealed class SqliteCheckpointer(DatabaseOptions database, ILogger<SqliteC
         }
     }
 
-    /// <summary>Waits for the checkpoints asked for so far; the task's result is the last one's duration.</summary>
-    public Task<TimeSpan> IdleAsync()
+    /// <summary>Waits for the checkpoints asked for so far; the task's result is what the last one did.</summary>
+    public Task<SqliteCheckpoint> IdleAsync()
     {
         lock (_gate)
         {
@@ -57,7 +56,7 @@ public sealed class SqliteCheckpointer(DatabaseOptions database, ILogger<SqliteC
     /// <inheritdoc cref="DisposeAsync"/>
     public void Dispose() => IdleAsync().GetAwaiter().GetResult();
 
-    private async Task<TimeSpan> CheckpointAsync()
+    private async Task<SqliteCheckpoint> CheckpointAsync()
     {
         lock (_gate)
         {
@@ -72,18 +71,39 @@ public sealed class SqliteCheckpointer(DatabaseOptions database, ILogger<SqliteC
             await using var command = connection.CreateCommand();
             command.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
             await using var reader = await command.ExecuteReaderAsync();
-            if (await reader.ReadAsync())
+            // (busy, frames in the log, frames copied): busy when another connection was checkpointing; -1 frames when the
+            // database is not in WAL mode; frames a reader still needs are left for a later checkpoint.
+            var done = await reader.ReadAsync()
+                ? new SqliteCheckpoint(watch.Elapsed, reader.GetInt64(0) != 0, reader.GetInt64(1), reader.GetInt64(2))
+                : SqliteCheckpoint.None with { Elapsed = watch.Elapsed };
+            if (done.Busy || done.Copied < done.Frames)
             {
-                // (busy, frames in the log, frames copied): frames left behind are copied by a later checkpoint.
-                logger.LogDebug("SQLite checkpoint: {Copied} of {Frames} log frames copied in {Elapsed:0.00} s", reader.GetInt64(2), reader.GetInt64(1), watch.Elapsed.TotalSeconds);
+                logger.LogWarning("SQLite checkpoint: {Copied} of {Frames} log frames copied in {Elapsed:0.00} s{Busy}", done.Copied, done.Frames, done.Elapsed.TotalSeconds,
+                    done.Busy ? "; another connection was checkpointing" : "");
+            }
+            else
+            {
+                logger.LogDebug("SQLite checkpoint: {Copied} of {Frames} log frames copied in {Elapsed:0.00} s", done.Copied, done.Frames, done.Elapsed.TotalSeconds);
             }
 
-            return watch.Elapsed;
+            return done;
         }
-        catch (Exception failure) when (failure is SqliteException or IOException or InvalidOperationException or UnauthorizedAccessException)
+        catch (Exception failure) when (failure is not OutOfMemoryException)
         {
+            // Whatever it was (a file gone, a connection string SQLite refuses), the log stays and the next writer copies it.
             logger.LogWarning(failure, "SQLite checkpoint failed after {Elapsed:0.00} s; the next writer's automatic checkpoint copies the log", watch.Elapsed.TotalSeconds);
-            return TimeSpan.Zero;
+            return SqliteCheckpoint.None;
         }
     }
+}
+
+/// <summary>What one <see cref="SqliteCheckpointer"/> checkpoint did.</summary>
+/// <param name="Elapsed">How long it took.</param>
+/// <param name="Busy">Another connection was checkpointing at the time (its writer's commit copied the log).</param>
+/// <param name="Frames">Frames in the write-ahead log (-1: the database is not in WAL mode).</param>
+/// <param name="Copied">Frames copied into the database file.</param>
+public sealed record SqliteCheckpoint(TimeSpan Elapsed, bool Busy, long Frames, long Copied)
+{
+    /// <summary>No checkpoint: PostgreSQL, or one that failed.</summary>
+    public static SqliteCheckpoint None { get; } = new(TimeSpan.Zero, false, 0, 0);
 }

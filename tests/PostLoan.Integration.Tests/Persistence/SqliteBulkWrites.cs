@@ -151,12 +151,31 @@ public sealed class SqliteBulkWrites : IDisposable
         Assert.Equal(6000L, await Pragma("SELECT COUNT(*) FROM t"));
 
         var checkpointer = new SqliteCheckpointer(new DatabaseOptions(DatabaseProvider.Sqlite, $"Data Source={_file};Pooling=False"), NullLogger<SqliteCheckpointer>.Instance);
-        var took = await checkpointer.RequestAsync();
-        Assert.True(took > TimeSpan.Zero);
+        var done = await checkpointer.RequestAsync();
+        Assert.True(done.Elapsed > TimeSpan.Zero);
+        Assert.False(done.Busy);
+        Assert.True(done.Frames > 3000 && done.Copied == done.Frames, $"{done.Copied} of {done.Frames}");
         Assert.True(new FileInfo(_file).Length > copiedAtCommit + 10_000_000, $"{copiedAtCommit} -> {new FileInfo(_file).Length}");
-        Assert.Equal(took, await checkpointer.IdleAsync());
-        // PostgreSQL checkpoints by itself: nothing to do.
-        Assert.Equal(TimeSpan.Zero, await new SqliteCheckpointer(new DatabaseOptions(DatabaseProvider.Postgres, "Host=nowhere"), NullLogger<SqliteCheckpointer>.Instance).RequestAsync());
+        Assert.Same(done, await checkpointer.IdleAsync());
+        // PostgreSQL checkpoints by itself: nothing to do. A database SQLite cannot open: logged, never thrown.
+        Assert.Same(SqliteCheckpoint.None, await new SqliteCheckpointer(new DatabaseOptions(DatabaseProvider.Postgres, "Host=nowhere"), NullLogger<SqliteCheckpointer>.Instance).RequestAsync());
+        var nowhere = new SqliteCheckpointer(new DatabaseOptions(DatabaseProvider.Sqlite, "Data Source=/nonexistent/dir/x.db;Mode=ReadWrite"), NullLogger<SqliteCheckpointer>.Instance);
+        Assert.Same(SqliteCheckpoint.None, await nowhere.RequestAsync());
+        await nowhere.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Batch_pragmas_put_back_every_setting_they_can_when_one_cannot_be()
+    {
+        await Pragma("PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = 1000; PRAGMA foreign_keys = 1");
+        var batch = await BatchPragmas.OpenAsync(_connection, megabytes: null, checkForeignKeys: false, syncAtCheckpoint: true, checkpointElsewhere: true);
+        await using (var tx = await _connection.BeginTransactionAsync())
+        {
+            // Inside a transaction SQLite refuses to change synchronous (and ignores foreign_keys): the rest still comes
+            // back, and nothing is thrown (the connection leaves the pool instead).
+            await batch.DisposeAsync();
+            Assert.Equal((1L, 1000L), (await Pragma("PRAGMA synchronous"), await Pragma("PRAGMA wal_autocheckpoint")));
+        }
     }
 
     private async Task<long> Pragma(string sql)

@@ -316,16 +316,22 @@ public sealed class NightlyRuleRun(
         {
             try
             {
-                if (_intake is not null)
+                try
                 {
-                    await _intake.DisposeAsync();
-                    _intake = null;
+                    if (_intake is not null)
+                    {
+                        await _intake.DisposeAsync();
+                        _intake = null;
+                    }
                 }
-
-                if (_tx is not null)
+                finally
                 {
-                    await _tx.DisposeAsync();
-                    _tx = null;
+                    // The transaction ends before the settings are put back (SQLite refuses some inside one).
+                    if (_tx is not null)
+                    {
+                        await _tx.DisposeAsync();
+                        _tx = null;
+                    }
                 }
             }
             finally
@@ -349,8 +355,9 @@ public sealed class NightlyRuleRun(
             _activeRead.Start();
             // Every reference the night writes is to a customer and organisation just read or a signal id just reserved:
             // SQLite's per-row checks of them would be a quarter of its work storing a first night's signals.
-            // Like the daily close's chunks, the night's commit waits for no disk (synced at the checkpoint: a crash before it
-            // loses at most the night, which the close reruns), and leaves its checkpoint to SqliteCheckpointer.
+            // Like the daily close's chunks, the night's commit waits for no disk: the log is synced at the checkpoint or by
+            // the next commit that syncs (the outbox's claim of a message does, before anything leaves); a power loss before
+            // that rolls the night back whole, and the close reruns it. Its checkpoint is left to SqliteCheckpointer.
             _batchPragmas = await BatchPragmas.OpenAsync(connection, megabytes: null, checkForeignKeys: false, syncAtCheckpoint: true, checkpointElsewhere: true,
                 cancellationToken: cancellationToken);
             _tx = await connection.BeginTransactionAsync(cancellationToken);
