@@ -356,8 +356,9 @@ public sealed class NightlyRuleRun(
             // Every reference the night writes is to a customer and organisation just read or a signal id just reserved:
             // SQLite's per-row checks of them would be a quarter of its work storing a first night's signals.
             // Like the daily close's chunks, the night's commit waits for no disk: the log is synced at the checkpoint or by
-            // the next commit that syncs (the outbox's claim of a message does, before anything leaves); a power loss before
-            // that rolls the night back whole, and the close reruns it. Its checkpoint is left to SqliteCheckpointer.
+            // the next commit that syncs (the outbox's claim of a webhook call, text or e-mail does, before it goes out);
+            // a power loss before that rolls the night back whole, and the close reruns it. Its checkpoint is left to
+            // SqliteCheckpointer.
             _batchPragmas = await BatchPragmas.OpenAsync(connection, megabytes: null, checkForeignKeys: false, syncAtCheckpoint: true, checkpointElsewhere: true,
                 cancellationToken: cancellationToken);
             _tx = await connection.BeginTransactionAsync(cancellationToken);
