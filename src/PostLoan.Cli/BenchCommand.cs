@@ -128,7 +128,7 @@ public static class BenchCommand
             if (checkpoint.Frames != 0)
             {
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"Checkpoint after the close (own connection): {checkpoint.Copied} of {checkpoint.Frames} frames in {checkpoint.Elapsed.TotalSeconds:0.00} s."));
+                    $"Checkpoint after the close (own connection): {checkpoint.Describe()}."));
             }
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{{\"loans\":{count},\"provider\":\"{provider}\",\"computeLoansPerSecond\":{compute:0},\"endToEndLoansPerSecond\":{endToEnd:0},\"peakMemoryMB\":{peakMb:0}}}"));

@@ -219,7 +219,7 @@ internal static class WarningBench
         if (checkpoint.Frames != 0)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"The night's write-ahead log checkpointed afterwards on its own connection: {checkpoint.Copied} of {checkpoint.Frames} frames in {checkpoint.Elapsed.TotalSeconds:0.00} s ({waited.Elapsed.TotalSeconds:0.00} s waited for it here){(checkpoint.Busy ? "; another connection was checkpointing (its commit copied the log)" : "")}."));
+                $"The night's write-ahead log checkpointed afterwards on its own connection: {checkpoint.Describe()} ({waited.Elapsed.TotalSeconds:0.00} s waited for it here)."));
         }
 
         return checkpoint.Elapsed.TotalSeconds;

@@ -16,8 +16,8 @@ namespace PostLoan.Infrastructure.Persistence;
 /// a quarter of SQLite's work storing them. PostgreSQL checks them as always, and the tests check the batch's references.</item>
 /// <item>Optionally the write-ahead log synced at checkpoints only and temporary storage in memory, for a batch of many
 /// commits (the daily close's chunks).</item>
-/// <item>Optionally no automatic checkpoint at the batch's commit, for a batch that asks <see cref="SqliteCheckpointer"/>
-/// for one afterwards (a night's half a gigabyte of log copied off its path).</item>
+/// <item>Optionally no automatic checkpoint at the batch's commit: the given <see cref="SqliteCheckpointer"/> is asked
+/// for one when the batch ends (a night's half a gigabyte of log copied off its path).</item>
 /// </list>
 /// </summary>
 public sealed class BatchPragmas : IAsyncDisposable
@@ -26,11 +26,13 @@ public sealed class BatchPragmas : IAsyncDisposable
     public const int DefaultMegabytes = 256;
 
     private readonly SqliteConnection? _connection;
+    private readonly SqliteCheckpointer? _checkpointAfter;
 
     /// <summary>The connection's own settings, to put back.</summary>
     private readonly List<(string Pragma, string Value)> _restore;
 
-    private BatchPragmas(SqliteConnection? connection, List<(string Pragma, string Value)> restore) => (_connection, _restore) = (connection, restore);
+    private BatchPragmas(SqliteConnection? connection, List<(string Pragma, string Value)> restore, SqliteCheckpointer? checkpointAfter) =>
+        (_connection, _restore, _checkpointAfter) = (connection, restore, checkpointAfter);
 
     /// <summary>
     /// Sets a <paramref name="megabytes"/> page cache (null: unchanged) on an open SQLite <paramref name="connection"/>;
@@ -38,15 +40,15 @@ public sealed class BatchPragmas : IAsyncDisposable
     /// <paramref name="syncAtCheckpoint"/> syncs the write-ahead log only at checkpoints (<c>synchronous = NORMAL</c>: a
     /// commit no longer waits for the disk; after a power loss or an operating-system crash the commits since the last sync
     /// can roll back, the database stays consistent) and with <paramref name="tempInMemory"/> keeps temporary
-    /// tables and sorts in memory, with <paramref name="checkpointElsewhere"/> commits without SQLite's automatic checkpoint
-    /// (the caller asks <see cref="SqliteCheckpointer"/> for one) — each until disposed.
+    /// tables and sorts in memory, with <paramref name="checkpointAfter"/> commits without SQLite's automatic checkpoint and
+    /// asks that checkpointer for one when disposed — each until disposed.
     /// </summary>
     public static async Task<BatchPragmas> OpenAsync(DbConnection connection, int? megabytes = DefaultMegabytes, bool checkForeignKeys = true,
-        bool syncAtCheckpoint = false, bool tempInMemory = false, bool checkpointElsewhere = false, CancellationToken cancellationToken = default)
+        bool syncAtCheckpoint = false, bool tempInMemory = false, SqliteCheckpointer? checkpointAfter = null, CancellationToken cancellationToken = default)
     {
         if (connection is not SqliteConnection sqlite)
         {
-            return new BatchPragmas(null, []);
+            return new BatchPragmas(null, [], null);
         }
 
         var restore = new List<(string Pragma, string Value)>();
@@ -74,7 +76,7 @@ public sealed class BatchPragmas : IAsyncDisposable
                 await SetAsync("synchronous", 1); // NORMAL
             }
 
-            if (checkpointElsewhere)
+            if (checkpointAfter is not null)
             {
                 await SetAsync("wal_autocheckpoint", 0);
             }
@@ -88,18 +90,19 @@ public sealed class BatchPragmas : IAsyncDisposable
         catch
         {
             // Whatever was set before the failure is put back at once: nobody disposes a batch that never opened.
-            await new BatchPragmas(sqlite, restore).DisposeAsync();
+            await new BatchPragmas(sqlite, restore, checkpointAfter).DisposeAsync();
             throw;
         }
 
-        return new BatchPragmas(sqlite, restore);
+        return new BatchPragmas(sqlite, restore, checkpointAfter);
     }
 
     /// <summary>
     /// Puts each setting back on its own and reads it again, so one that cannot be (inside a transaction SQLite refuses
     /// <c>synchronous</c> and ignores <c>foreign_keys</c>) does not keep the others from it; a connection that did not get
     /// all of them back — or is closed already — is dropped from the pool rather than handed to the next user with a
-    /// batch's settings. Never throws: it runs when a batch ends, often while its own failure is on the way out.
+    /// batch's settings. Then asks for the checkpoint the batch's commits went without, if it was given a checkpointer.
+    /// Never throws: it runs when a batch ends, often while its own failure is on the way out.
     /// </summary>
     public async ValueTask DisposeAsync()
     {
@@ -126,6 +129,8 @@ public sealed class BatchPragmas : IAsyncDisposable
         {
             SqliteConnection.ClearPool(_connection);
         }
+
+        _ = _checkpointAfter?.RequestAsync(); // on its own connection, while the caller goes on; never faults
     }
 
     private static async Task<string> ScalarAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)

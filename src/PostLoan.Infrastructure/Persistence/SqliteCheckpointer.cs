@@ -7,7 +7,7 @@ namespace PostLoan.Infrastructure.Persistence;
 /// <summary>
 /// Copies SQLite's write-ahead log into the database file after a large batch, on a connection and a thread of its own —
 /// what SQLite advises for applications that control their checkpoints. A batch turns its connection's automatic
-/// checkpoint off (<see cref="BatchPragmas"/>) and asks for one here after its commit: a first night's half a gigabyte of
+/// checkpoint off and asks for one here when it ends (<see cref="BatchPragmas"/>): a first night's half a gigabyte of
 /// log is then copied and synced while the close goes on, not inside the batch's commit (where it was 3–5 s of a 1M book's
 /// night). While a checkpoint runs, another writer's automatic checkpoint gives way (both are passive); a writer on another
 /// connection that commits before it starts copies the log itself, as every commit did before (the result then says
@@ -106,4 +106,8 @@ public sealed record SqliteCheckpoint(TimeSpan Elapsed, bool Busy, long Frames, 
 {
     /// <summary>No checkpoint: PostgreSQL, or one that failed.</summary>
     public static SqliteCheckpoint None { get; } = new(TimeSpan.Zero, false, 0, 0);
+
+    /// <summary>"<c>copied of frames frames in s</c>", and whether another connection was checkpointing.</summary>
+    public string Describe() => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"{Copied} of {Frames} frames in {Elapsed.TotalSeconds:0.00} s{(Busy ? "; another connection was checkpointing (its commit copied the log)" : "")}");
 }

@@ -140,23 +140,24 @@ public sealed class SqliteBulkWrites : IDisposable
         var copiedAtCommit = new FileInfo(_file).Length;
         Assert.True(copiedAtCommit > empty + 10_000_000, $"{empty} -> {copiedAtCommit}");
 
-        await using (await BatchPragmas.OpenAsync(_connection, megabytes: null, checkpointElsewhere: true))
+        var checkpointer = new SqliteCheckpointer(new DatabaseOptions(DatabaseProvider.Sqlite, $"Data Source={_file};Pooling=False"), NullLogger<SqliteCheckpointer>.Instance);
+        await using (await BatchPragmas.OpenAsync(_connection, megabytes: null, checkpointAfter: checkpointer))
         {
             Assert.Equal(0L, await Pragma("PRAGMA wal_autocheckpoint"));
             await Pragma(Insert);
+            Assert.Equal(copiedAtCommit, new FileInfo(_file).Length); // committed, still only in the log
+            Assert.Equal(6000L, await Pragma("SELECT COUNT(*) FROM t"));
         }
 
+        // The batch's end asked the checkpointer for the checkpoint its commits went without.
         Assert.Equal(1000L, await Pragma("PRAGMA wal_autocheckpoint"));
-        Assert.Equal(copiedAtCommit, new FileInfo(_file).Length); // committed, still only in the log
-        Assert.Equal(6000L, await Pragma("SELECT COUNT(*) FROM t"));
-
-        var checkpointer = new SqliteCheckpointer(new DatabaseOptions(DatabaseProvider.Sqlite, $"Data Source={_file};Pooling=False"), NullLogger<SqliteCheckpointer>.Instance);
-        var done = await checkpointer.RequestAsync();
+        var done = await checkpointer.IdleAsync();
         Assert.True(done.Elapsed > TimeSpan.Zero);
         Assert.False(done.Busy);
         Assert.True(done.Frames > 3000 && done.Copied == done.Frames, $"{done.Copied} of {done.Frames}");
         Assert.True(new FileInfo(_file).Length > copiedAtCommit + 10_000_000, $"{copiedAtCommit} -> {new FileInfo(_file).Length}");
         Assert.Same(done, await checkpointer.IdleAsync());
+        Assert.True((await checkpointer.RequestAsync()).Frames >= 0); // asked again: a log with nothing left to copy
         // PostgreSQL checkpoints by itself: nothing to do. A database SQLite cannot open: logged, never thrown.
         Assert.Same(SqliteCheckpoint.None, await new SqliteCheckpointer(new DatabaseOptions(DatabaseProvider.Postgres, "Host=nowhere"), NullLogger<SqliteCheckpointer>.Instance).RequestAsync());
         var nowhere = new SqliteCheckpointer(new DatabaseOptions(DatabaseProvider.Sqlite, "Data Source=/nonexistent/dir/x.db;Mode=ReadWrite"), NullLogger<SqliteCheckpointer>.Instance);
@@ -168,7 +169,8 @@ public sealed class SqliteBulkWrites : IDisposable
     public async Task Batch_pragmas_put_back_every_setting_they_can_when_one_cannot_be()
     {
         await Pragma("PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = 1000; PRAGMA foreign_keys = 1");
-        var batch = await BatchPragmas.OpenAsync(_connection, megabytes: null, checkForeignKeys: false, syncAtCheckpoint: true, checkpointElsewhere: true);
+        var checkpointer = new SqliteCheckpointer(new DatabaseOptions(DatabaseProvider.Sqlite, $"Data Source={_file};Pooling=False"), NullLogger<SqliteCheckpointer>.Instance);
+        var batch = await BatchPragmas.OpenAsync(_connection, megabytes: null, checkForeignKeys: false, syncAtCheckpoint: true, checkpointAfter: checkpointer);
         await using (var tx = await _connection.BeginTransactionAsync())
         {
             // Inside a transaction SQLite refuses to change synchronous (and ignores foreign_keys): the rest still comes
@@ -176,6 +178,8 @@ public sealed class SqliteBulkWrites : IDisposable
             await batch.DisposeAsync();
             Assert.Equal((1L, 1000L), (await Pragma("PRAGMA synchronous"), await Pragma("PRAGMA wal_autocheckpoint")));
         }
+
+        await checkpointer.IdleAsync();
     }
 
     private async Task<long> Pragma(string sql)

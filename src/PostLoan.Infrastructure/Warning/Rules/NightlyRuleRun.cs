@@ -106,7 +106,7 @@ public sealed class NightlyRuleRun(
                 customers = await reading;
             }
 
-            await using var write = new NightWrite(connection, set, date, customers, intake, clock, Math.Max(1, PartSize));
+            await using var write = new NightWrite(connection, set, date, customers, intake, checkpoints, clock, Math.Max(1, PartSize));
             var evaluation = await RuleRunner.RunAsync(reader, set, date, customers, onlyListed: false, prepared, write.ConsumeAsync, cancellationToken);
             var evaluating = watch.Elapsed;
             logger.LogDebug("Warning rules {Date}: customers {Customers:0.00} s, beside them series refresh {Refresh:0.00} s and industry medians {Industries:0.00} s; read {Read:0.00} s, evaluation {Evaluate:0.00} s (worker time)",
@@ -168,9 +168,6 @@ public sealed class NightlyRuleRun(
         var phase = Stopwatch.StartNew();
         var composed = await write.FinishAsync(evaluation, cancellationToken);
         var committed = phase.Elapsed;
-        // The night's log (half a gigabyte on a first night of a million customers) is copied into the database file on a
-        // connection of its own while the close goes on; the commit above ran without SQLite's automatic checkpoint.
-        _ = checkpoints.RequestAsync();
         await notifications.AfterCommitAsync(composed, cancellationToken);
         if (write.FreshCount + write.EscalatedIds.Count > 0 && observers.Any())
         {
@@ -203,7 +200,8 @@ public sealed class NightlyRuleRun(
     /// digest); shadow hits and the run statistics are written at the end, then everything commits together. Disposed
     /// without <see cref="FinishAsync"/>, nothing of it stays.
     /// </summary>
-    private sealed class NightWrite(DbConnection connection, CompiledRuleSet set, DateOnly date, List<RuleCustomer> customers, SignalIntake intake, TimeProvider clock, int part) : IAsyncDisposable
+    private sealed class NightWrite(DbConnection connection, CompiledRuleSet set, DateOnly date, List<RuleCustomer> customers, SignalIntake intake, SqliteCheckpointer checkpoints, TimeProvider clock,
+        int part) : IAsyncDisposable, IRaisedSignalSource
     {
         // Whole milliseconds: the instant marks this run's new signals and must compare equal after PostgreSQL's microseconds.
         private readonly DateTimeOffset _now = DateTimeOffset.FromUnixTimeMilliseconds(clock.GetUtcNow().ToUnixTimeMilliseconds());
@@ -225,7 +223,7 @@ public sealed class NightlyRuleRun(
         private readonly List<(int Customer, int Entry)> _pendingAt = [];
 
         /// <summary>
-        /// Every new signal once written, as little as makes it again for the observers (<see cref="Signal"/>): what the
+        /// Every new signal once written, as little as makes it again for the observers (<see cref="Make"/>): what the
         /// workflow set on it; the rest is its customer's and its rule's. A first night keeps 841,574 of them until the
         /// commit — as whole signals (and on to the collector's older generations) they were most of the night's memory.
         /// </summary>
@@ -235,7 +233,7 @@ public sealed class NightlyRuleRun(
         public int FreshCount => _written.Count;
 
         /// <summary>The <paramref name="index"/>th new signal as it was written.</summary>
-        public WarningSignal Signal(int index)
+        public WarningSignal Make(int index)
         {
             var written = _written[index];
             var signal = NewSignal(customers[written.Customer], written.Entry, written.Detail);
@@ -243,11 +241,11 @@ public sealed class NightlyRuleRun(
             return signal;
         }
 
-        /// <summary>The <paramref name="index"/>th new signal's facts for the observers, the signal itself made by <paramref name="source"/> when asked for.</summary>
-        public RaisedSignal Raised(IRaisedSignalSource source, int index)
+        /// <summary>The <paramref name="index"/>th new signal's facts for the observers, the signal itself made (<see cref="Make"/>) when asked for.</summary>
+        public RaisedSignal Raised(int index)
         {
             var written = _written[index];
-            return new RaisedSignal(source, index, customers[written.Customer].Id, SignalSource.Rule, set.Entries[written.Entry].Version.Severity, date) { WorkflowStarted = true };
+            return new RaisedSignal(this, index, customers[written.Customer].Id, SignalSource.Rule, set.Entries[written.Entry].Version.Severity, date) { WorkflowStarted = true };
         }
 
         /// <summary>Repeats that raised the severity.</summary>
@@ -357,9 +355,10 @@ public sealed class NightlyRuleRun(
             // SQLite's per-row checks of them would be a quarter of its work storing a first night's signals.
             // Like the daily close's chunks, the night's commit waits for no disk: the log is synced at the checkpoint or by
             // the next commit that syncs (the outbox's claim of a webhook call, text or e-mail does, before it goes out);
-            // a power loss before that rolls the night back whole, and the close reruns it. Its checkpoint is left to
-            // SqliteCheckpointer.
-            _batchPragmas = await BatchPragmas.OpenAsync(connection, megabytes: null, checkForeignKeys: false, syncAtCheckpoint: true, checkpointElsewhere: true,
+            // a power loss before that rolls the night back whole, and the close reruns it. Its log (half a gigabyte on a
+            // first night of a million customers) is copied into the database file by the checkpointer, on a connection of
+            // its own while the close goes on, once the night's settings are put back after the commit.
+            _batchPragmas = await BatchPragmas.OpenAsync(connection, megabytes: null, checkForeignKeys: false, syncAtCheckpoint: true, checkpointAfter: checkpoints,
                 cancellationToken: cancellationToken);
             _tx = await connection.BeginTransactionAsync(cancellationToken);
             await using (var clear = BulkWriter.Command(connection, _tx,
@@ -513,13 +512,11 @@ public sealed class NightlyRuleRun(
     /// from what was kept only when an observer asks for it (the workflow observer skips them all, contagion wants the
     /// severe ones with relations), then the repeats that raised the severity.
     /// </summary>
-    private sealed class NightRaised(NightWrite write, List<RaisedSignal> escalated) : IReadOnlyList<RaisedSignal>, IRaisedSignalSource
+    private sealed class NightRaised(NightWrite write, List<RaisedSignal> escalated) : IReadOnlyList<RaisedSignal>
     {
         public int Count => write.FreshCount + escalated.Count;
 
-        public RaisedSignal this[int index] => index < write.FreshCount ? write.Raised(this, index) : escalated[index - write.FreshCount];
-
-        public WarningSignal Make(int index) => write.Signal(index);
+        public RaisedSignal this[int index] => index < write.FreshCount ? write.Raised(index) : escalated[index - write.FreshCount];
 
         public IEnumerator<RaisedSignal> GetEnumerator()
         {
