@@ -13,6 +13,7 @@ internal sealed class NightMemory
     private readonly long _allocated = GC.GetTotalAllocatedBytes(precise: true);
     private readonly int _gen0 = GC.CollectionCount(0), _gen1 = GC.CollectionCount(1), _gen2 = GC.CollectionCount(2);
     private readonly long? _faults = MinorFaults();
+    private readonly TimeSpan _paused = GC.GetTotalPauseDuration();
     private readonly TimeSpan _user, _system;
 
     private NightMemory()
@@ -23,7 +24,7 @@ internal sealed class NightMemory
 
     public static NightMemory Start() => new();
 
-    /// <summary>One line: allocated, heap after the night, collections by generation, page faults, processor time.</summary>
+    /// <summary>One line: allocated, heap after the night, collections by generation and how long they paused the threads, page faults, processor time.</summary>
     public string Describe()
     {
         using var process = System.Diagnostics.Process.GetCurrentProcess();
@@ -32,8 +33,9 @@ internal sealed class NightMemory
         var allocated = (GC.GetTotalAllocatedBytes(precise: true) - _allocated) / 1048576.0;
         var heap = GC.GetGCMemoryInfo(GCKind.Any).HeapSizeBytes / 1048576.0;
         var faults = MinorFaults() - _faults;
+        var paused = (GC.GetTotalPauseDuration() - _paused).TotalSeconds;
         return string.Create(CultureInfo.InvariantCulture,
-            $"allocated {allocated:0} MB, heap at the last collection {heap:0} MB, collections {GC.CollectionCount(0) - _gen0}/{GC.CollectionCount(1) - _gen1}/{GC.CollectionCount(2) - _gen2} (gen 0/1/2), minor page faults {(faults is { } f ? f.ToString(CultureInfo.InvariantCulture) : "n/a")}, processor time {user:0.0} s user + {system:0.0} s system");
+            $"allocated {allocated:0} MB, heap at the last collection {heap:0} MB, collections {GC.CollectionCount(0) - _gen0}/{GC.CollectionCount(1) - _gen1}/{GC.CollectionCount(2) - _gen2} (gen 0/1/2) pausing the threads {paused:0.00} s, minor page faults {(faults is { } f ? f.ToString(CultureInfo.InvariantCulture) : "n/a")}, processor time {user:0.0} s user + {system:0.0} s system");
     }
 
     /// <summary>The process's minor faults so far (field 10 of /proc/self/stat), or null where there is no procfs.</summary>

@@ -90,11 +90,12 @@ public sealed class NightlyRuleRun(
             var reader = side.Database.GetDbConnection();
             List<RuleCustomer> customers;
             RunPreparation prepared;
+            var setUp = watch.Elapsed;
             var loaded = TimeSpan.Zero;
             var reading = Task.Run(async () =>
             {
                 var list = await RuleCustomers.LoadAsync(reader, null, cancellationToken);
-                loaded = watch.Elapsed;
+                loaded = watch.Elapsed - setUp;
                 return list;
             }, cancellationToken);
             try
@@ -109,8 +110,8 @@ public sealed class NightlyRuleRun(
             await using var write = new NightWrite(connection, set, date, customers, intake, checkpoints, clock, Math.Max(1, PartSize));
             var evaluation = await RuleRunner.RunAsync(reader, set, date, customers, onlyListed: false, prepared, write.ConsumeAsync, cancellationToken);
             var evaluating = watch.Elapsed;
-            logger.LogDebug("Warning rules {Date}: customers {Customers:0.00} s, beside them series refresh {Refresh:0.00} s and industry medians {Industries:0.00} s; read {Read:0.00} s, evaluation {Evaluate:0.00} s (worker time)",
-                date, loaded.TotalSeconds, prepared.Refresh.TotalSeconds, prepared.Industry.TotalSeconds, evaluation.Timings.Read.TotalSeconds, evaluation.Timings.Evaluate.TotalSeconds);
+            logger.LogDebug("Warning rules {Date}: rule set and connections {SetUp:0.00} s; customers {Customers:0.00} s, beside them series refresh {Refresh:0.00} s and industry medians {Industries:0.00} s; read {Read:0.00} s, evaluation {Evaluate:0.00} s (worker time)",
+                date, setUp.TotalSeconds, loaded.TotalSeconds, prepared.Refresh.TotalSeconds, prepared.Industry.TotalSeconds, evaluation.Timings.Read.TotalSeconds, evaluation.Timings.Evaluate.TotalSeconds);
             var written = await FinishAsync(write, date, evaluation, cancellationToken);
             var summary = new RuleRunSummary(date, set.Entries.Length, evaluation.Customers, evaluation.Values, evaluation.Evaluated.Sum(),
                 written.New, written.Refreshed, written.Shadow, watch.Elapsed) { Evaluating = evaluating, Writing = watch.Elapsed - evaluating };

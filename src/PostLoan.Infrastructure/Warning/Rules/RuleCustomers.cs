@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using PostLoan.Domain.Ledger.Customers;
 using PostLoan.Domain.Warning.Rules;
 using Microsoft.Data.Sqlite;
@@ -34,36 +35,51 @@ public static class RuleCustomers
             }
         }
 
-        var builder = new Builder(products);
+        var builder = new Builder();
         await using (var command = BulkWriter.Command(connection, null, string.Format(CultureInfo.InvariantCulture, CustomersSql, string.Format(CultureInfo.InvariantCulture, filter, "Id"))))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
             {
-                builder.Add(reader.GetInt32(0), reader.GetInt32(1), builder.Paths.Get(reader.GetString(2)), reader.IsDBNull(3) ? null : builder.Managers.Get(reader.GetString(3)),
-                    (CustomerKind)reader.GetInt32(4), reader.IsDBNull(5) ? null : builder.Industries.Get(reader.GetString(5)));
+                var id = reader.GetInt32(0);
+                builder.Add(id, reader.GetInt32(1), builder.Paths.Get(reader.GetString(2)), reader.IsDBNull(3) ? null : builder.Managers.Get(reader.GetString(3)),
+                    (CustomerKind)reader.GetInt32(4), reader.IsDBNull(5) ? null : builder.Industries.Get(reader.GetString(5)),
+                    products.TryGetValue(id, out var list) ? CollectionsMarshal.AsSpan(list) : []);
             }
         }
 
         return builder.Customers;
     }
 
-    /// <summary>The whole book on SQLite, stepped through SQLite's own API (a million customers: no reader or string per column).</summary>
+    /// <summary>
+    /// The whole book on SQLite, stepped through SQLite's own API (a million customers: no reader or string per column). The
+    /// customers and their loans' products are both read in customer order and merged as they come: no look-up table of
+    /// a million lists, no key made per customer.
+    /// </summary>
     private static List<RuleCustomer> LoadSqlite(SqliteConnection connection)
     {
-        var products = new Dictionary<int, List<int>>();
-        foreach (var row in SqliteRows.Each(connection, string.Format(CultureInfo.InvariantCulture, ProductsSql, "")))
-        {
-            AddProduct(products, raw.sqlite3_column_int(row, 0), raw.sqlite3_column_int(row, 1));
-        }
-
-        var builder = new Builder(products);
+        var builder = new Builder();
+        var current = new List<int>();
+        using var products = SqliteRows.Each(connection, string.Format(CultureInfo.InvariantCulture, ProductsSql, "")).GetEnumerator();
+        var more = products.MoveNext();
         foreach (var row in SqliteRows.Each(connection, string.Format(CultureInfo.InvariantCulture, CustomersSql, "")))
         {
-            builder.Add(raw.sqlite3_column_int(row, 0), raw.sqlite3_column_int(row, 1), builder.Paths.Get(raw.sqlite3_column_blob(row, 2)),
+            var id = raw.sqlite3_column_int(row, 0);
+            current.Clear();
+            // Products of loans whose customer is not read (none, with the foreign key) are passed over.
+            for (int customer; more && (customer = raw.sqlite3_column_int(products.Current, 0)) <= id; more = products.MoveNext())
+            {
+                if (customer == id)
+                {
+                    current.Add(raw.sqlite3_column_int(products.Current, 1));
+                }
+            }
+
+            builder.Add(id, raw.sqlite3_column_int(row, 1), builder.Paths.Get(raw.sqlite3_column_blob(row, 2)),
                 raw.sqlite3_column_type(row, 3) == raw.SQLITE_NULL ? null : builder.Managers.Get(raw.sqlite3_column_blob(row, 3)),
                 (CustomerKind)raw.sqlite3_column_int(row, 4),
-                raw.sqlite3_column_type(row, 5) == raw.SQLITE_NULL ? null : builder.Industries.Get(raw.sqlite3_column_blob(row, 5)));
+                raw.sqlite3_column_type(row, 5) == raw.SQLITE_NULL ? null : builder.Industries.Get(raw.sqlite3_column_blob(row, 5)),
+                CollectionsMarshal.AsSpan(current));
         }
 
         return builder.Customers;
@@ -80,9 +96,12 @@ public static class RuleCustomers
     }
 
     /// <summary>Builds the customers, sharing one products array per distinct product set and one string per distinct text.</summary>
-    private sealed class Builder(Dictionary<int, List<int>> products)
+    private sealed class Builder
     {
-        private readonly Dictionary<string, int[]> _shared = new(StringComparer.Ordinal) { [""] = [] };
+        private readonly Dictionary<int[], int[]> _shared = new(ProductSets.Instance);
+        private readonly Dictionary<int[], int[]>.AlternateLookup<ReadOnlySpan<int>> _sharedBySpan;
+
+        public Builder() => _sharedBySpan = _shared.GetAlternateLookup<ReadOnlySpan<int>>();
 
         public List<RuleCustomer> Customers { get; } = [];
 
@@ -92,16 +111,38 @@ public static class RuleCustomers
 
         public TextPool Industries { get; } = new();
 
-        public void Add(int id, int organisationId, string path, string? manager, CustomerKind kind, string? industry)
+        /// <summary>Adds a customer with its products (sorted), which are copied only the first time that set is seen.</summary>
+        public void Add(int id, int organisationId, string path, string? manager, CustomerKind kind, string? industry, ReadOnlySpan<int> products)
         {
-            var key = products.TryGetValue(id, out var list) ? string.Join(',', list) : "";
-            if (!_shared.TryGetValue(key, out var array))
+            if (!_sharedBySpan.TryGetValue(products, out var array))
             {
-                _shared[key] = array = [.. list!];
+                array = products.ToArray();
+                _shared[array] = array;
             }
 
             Customers.Add(new RuleCustomer(id, organisationId, path, manager, kind, industry, array));
         }
+    }
+
+    /// <summary>Product sets compared by content, also as a span (a customer's products looked up without an array made for them).</summary>
+    private sealed class ProductSets : IEqualityComparer<int[]>, IAlternateEqualityComparer<ReadOnlySpan<int>, int[]>
+    {
+        public static readonly ProductSets Instance = new();
+
+        public bool Equals(int[]? x, int[]? y) => x.AsSpan().SequenceEqual(y);
+
+        public int GetHashCode(int[] obj) => GetHashCode((ReadOnlySpan<int>)obj);
+
+        public bool Equals(ReadOnlySpan<int> alternate, int[] other) => alternate.SequenceEqual(other);
+
+        public int GetHashCode(ReadOnlySpan<int> alternate)
+        {
+            var hash = new HashCode();
+            hash.AddBytes(MemoryMarshal.AsBytes(alternate));
+            return hash.ToHashCode();
+        }
+
+        public int[] Create(ReadOnlySpan<int> alternate) => alternate.ToArray();
     }
 }
 

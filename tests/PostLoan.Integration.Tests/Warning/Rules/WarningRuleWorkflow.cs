@@ -337,6 +337,55 @@ public abstract class WarningRuleWorkflow : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_run_reads_every_customer_with_the_distinct_products_of_its_loans_and_equal_sets_share_one_array()
+    {
+        await using var db = _app.SystemDb();
+        // A customer with no loan, and one with three loans of two products (the second product twice, added first).
+        var branch = await db.Customers.SingleAsync(c => c.Id == _beijingCustomer);
+        var noLoans = new Customer
+        {
+            Code = "RC-NOLOAN", Name = "无贷款客户", IdNumber = "91110000MA00000001", Kind = CustomerKind.Enterprise, Industry = "制造业",
+            OrganisationId = branch.OrganisationId, OrganisationPath = branch.OrganisationPath, AccountManagerId = branch.AccountManagerId, CreatedAt = Noon,
+        };
+        db.Customers.Add(noLoans);
+        var products = await db.LoanProducts.OrderBy(p => p.Id).Select(p => p.Id).ToListAsync();
+        var (had, added) = (products[0], products[1]);
+        foreach (var (product, n) in new[] { (added, 1), (had, 2), (added, 3) })
+        {
+            db.Loans.Add(new Loan
+            {
+                Code = $"RC-{_beijingCustomer}-{n}", CustomerId = _beijingCustomer, ProductId = product, OrganisationId = branch.OrganisationId,
+                OrganisationPath = branch.OrganisationPath, AccountManagerId = branch.AccountManagerId, Principal = 50_000m, AnnualRate = 0.05m,
+                TermMonths = 12, DisbursementDate = Day1.AddMonths(-1), MaturityDate = Day1.AddMonths(11), CreatedAt = Noon,
+            });
+        }
+
+        await db.SaveChangesAsync();
+        var loans = await db.Loans.Select(l => new { l.CustomerId, l.ProductId }).ToListAsync();
+        var expected = loans.GroupBy(l => l.CustomerId).ToDictionary(g => g.Key, g => g.Select(l => l.ProductId).Distinct().Order().ToArray());
+        var customers = await db.Customers.OrderBy(c => c.Id).Select(c => new { c.Id, c.OrganisationId, c.OrganisationPath, c.AccountManagerId, c.Kind, c.Industry }).ToListAsync();
+
+        await db.Database.OpenConnectionAsync();
+        var connection = db.Database.GetDbConnection();
+        var book = await RuleCustomers.LoadAsync(connection, null, CancellationToken.None);
+
+        Assert.Equal(customers.Select(c => (c.Id, c.OrganisationId, c.OrganisationPath, c.AccountManagerId, c.Kind, c.Industry)),
+            book.Select(c => (c.Id, c.OrganisationId, c.OrganisationPath, c.AccountManagerId, c.Kind, c.Industry)));
+        Assert.All(book, c => Assert.Equal(expected.GetValueOrDefault(c.Id, []), c.Products));
+        Assert.Empty(book.Single(c => c.Id == noLoans.Id).Products);
+        Assert.Equal(expected[_beijingCustomer], book.Single(c => c.Id == _beijingCustomer).Products);
+        Assert.Subset(new HashSet<int>(book.Single(c => c.Id == _beijingCustomer).Products), new HashSet<int> { had, added });
+        Assert.True(book.Select(c => c.Products).Distinct().Count() > 1);
+        // One array per distinct set of products, shared by every customer with that set.
+        Assert.All(book.GroupBy(c => string.Join(',', c.Products)), g => Assert.Single(g.Select(c => c.Products).Distinct(ReferenceEqualityComparer.Instance)));
+
+        // The listed customers (real time) read the same way.
+        var listed = await RuleCustomers.LoadAsync(connection, [noLoans.Id, _beijingCustomer], CancellationToken.None);
+        Assert.Equal(book.Where(c => c.Id == _beijingCustomer || c.Id == noLoans.Id).Select(c => (c.Id, string.Join(',', c.Products))),
+            listed.Select(c => (c.Id, string.Join(',', c.Products))));
+    }
+
+    [Fact]
     public async Task A_shadow_version_records_its_hits_and_never_raises()
     {
         using var risk = await _app.WithTokenAsync("risk");
