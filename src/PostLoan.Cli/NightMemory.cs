@@ -3,10 +3,10 @@ using System.Globalization;
 namespace PostLoan.Cli;
 
 /// <summary>
-/// What a benchmarked night cost in memory and processor time: bytes allocated, the collected heap's size afterwards, collections, and the
-/// process's minor page faults (fresh memory first touched: on a virtual machine each is a trip to the host, measured at
-/// a quarter of a first night's CPU time in docs/benchmarks.md), and the processor seconds of all its threads (against two
-/// cores' worth of the night's wall-clock time: how much of the machine it used).
+/// What a benchmarked night cost in memory and processor time: bytes allocated, the collected heap's size afterwards, collections and
+/// how long they paused the threads, the process's minor page faults (fresh memory first touched: on a virtual machine each is a
+/// trip to the host, measured at a quarter of a first night's CPU time in docs/benchmarks.md), and the processor seconds of all
+/// its threads (against two cores' worth of the night's wall-clock time: how much of the machine it used).
 /// </summary>
 internal sealed class NightMemory
 {

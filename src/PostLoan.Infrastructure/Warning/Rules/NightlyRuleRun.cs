@@ -110,7 +110,7 @@ public sealed class NightlyRuleRun(
             await using var write = new NightWrite(connection, set, date, customers, intake, checkpoints, clock, Math.Max(1, PartSize));
             var evaluation = await RuleRunner.RunAsync(reader, set, date, customers, onlyListed: false, prepared, write.ConsumeAsync, cancellationToken);
             var evaluating = watch.Elapsed;
-            logger.LogDebug("Warning rules {Date}: rule set and connections {SetUp:0.00} s; customers {Customers:0.00} s, beside them series refresh {Refresh:0.00} s and industry medians {Industries:0.00} s; read {Read:0.00} s, evaluation {Evaluate:0.00} s (worker time)",
+            logger.LogDebug("Warning rules {Date}: set-up (rule set, connections and their settings) {SetUp:0.00} s; customers {Customers:0.00} s, beside them series refresh {Refresh:0.00} s and industry medians {Industries:0.00} s; read {Read:0.00} s, evaluation {Evaluate:0.00} s (worker time)",
                 date, setUp.TotalSeconds, loaded.TotalSeconds, prepared.Refresh.TotalSeconds, prepared.Industry.TotalSeconds, evaluation.Timings.Read.TotalSeconds, evaluation.Timings.Evaluate.TotalSeconds);
             var written = await FinishAsync(write, date, evaluation, cancellationToken);
             var summary = new RuleRunSummary(date, set.Entries.Length, evaluation.Customers, evaluation.Values, evaluation.Evaluated.Sum(),

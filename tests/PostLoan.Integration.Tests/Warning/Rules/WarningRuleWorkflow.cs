@@ -337,32 +337,41 @@ public abstract class WarningRuleWorkflow : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_run_reads_every_customer_with_the_distinct_products_of_its_loans_and_equal_sets_share_one_array()
+    public async Task The_customer_read_gives_each_customer_the_distinct_products_of_its_loans_and_equal_sets_share_one_array()
     {
         await using var db = _app.SystemDb();
-        // A customer with no loan, and one with three loans of two products (the second product twice, added first).
-        var branch = await db.Customers.SingleAsync(c => c.Id == _beijingCustomer);
-        var noLoans = new Customer
+        var products = await db.LoanProducts.OrderBy(p => p.Id).Select(p => p.Id).Take(2).ToListAsync();
+        var (first, second) = (products[0], products[1]);
+        var beijing = await db.Customers.SingleAsync(c => c.Id == _beijingCustomer);
+        var shanghai = await db.Customers.SingleAsync(c => c.Id == _shanghaiCustomer);
+        // Two customers added last: one without loans, then one whose loans end the book's product rows.
+        Customer Added(string code) => new()
         {
-            Code = "RC-NOLOAN", Name = "无贷款客户", IdNumber = "91110000MA00000001", Kind = CustomerKind.Enterprise, Industry = "制造业",
-            OrganisationId = branch.OrganisationId, OrganisationPath = branch.OrganisationPath, AccountManagerId = branch.AccountManagerId, CreatedAt = Noon,
+            Code = code, Name = "读取测试客户", IdNumber = "91110000MA0000" + code[^4..], Kind = CustomerKind.Enterprise, Industry = "制造业",
+            OrganisationId = beijing.OrganisationId, OrganisationPath = beijing.OrganisationPath, AccountManagerId = beijing.AccountManagerId, CreatedAt = Noon,
         };
-        db.Customers.Add(noLoans);
-        var products = await db.LoanProducts.OrderBy(p => p.Id).Select(p => p.Id).ToListAsync();
-        var (had, added) = (products[0], products[1]);
-        foreach (var (product, n) in new[] { (added, 1), (had, 2), (added, 3) })
+        var noLoans = Added("RC-0001");
+        var last = Added("RC-0002");
+        db.Customers.AddRange(noLoans, last);
+        await db.SaveChangesAsync();
+        Assert.True(_beijingCustomer < _shanghaiCustomer && _shanghaiCustomer < noLoans.Id && noLoans.Id < last.Id);
+
+        // The same two products for the Beijing and the Shanghai customer (one of them twice, in another order), one for the last.
+        var n = 0;
+        foreach (var (customer, product) in new[] { (beijing, second), (beijing, first), (beijing, second), (shanghai, first), (shanghai, second), (last, second) })
         {
             db.Loans.Add(new Loan
             {
-                Code = $"RC-{_beijingCustomer}-{n}", CustomerId = _beijingCustomer, ProductId = product, OrganisationId = branch.OrganisationId,
-                OrganisationPath = branch.OrganisationPath, AccountManagerId = branch.AccountManagerId, Principal = 50_000m, AnnualRate = 0.05m,
+                Code = $"RC-{++n}", CustomerId = customer.Id, ProductId = product, OrganisationId = customer.OrganisationId,
+                OrganisationPath = customer.OrganisationPath, AccountManagerId = customer.AccountManagerId, Principal = 50_000m, AnnualRate = 0.05m,
                 TermMonths = 12, DisbursementDate = Day1.AddMonths(-1), MaturityDate = Day1.AddMonths(11), CreatedAt = Noon,
             });
         }
 
         await db.SaveChangesAsync();
-        var loans = await db.Loans.Select(l => new { l.CustomerId, l.ProductId }).ToListAsync();
-        var expected = loans.GroupBy(l => l.CustomerId).ToDictionary(g => g.Key, g => g.Select(l => l.ProductId).Distinct().Order().ToArray());
+        var others = await db.Loans.Where(l => l.CustomerId != _beijingCustomer && l.CustomerId != _shanghaiCustomer && l.CustomerId != last.Id)
+            .Select(l => new { l.CustomerId, l.ProductId }).ToListAsync();
+        var othersExpected = others.GroupBy(l => l.CustomerId).ToDictionary(g => g.Key, g => g.Select(l => l.ProductId).Distinct().Order().ToArray());
         var customers = await db.Customers.OrderBy(c => c.Id).Select(c => new { c.Id, c.OrganisationId, c.OrganisationPath, c.AccountManagerId, c.Kind, c.Industry }).ToListAsync();
 
         await db.Database.OpenConnectionAsync();
@@ -371,18 +380,18 @@ public abstract class WarningRuleWorkflow : IAsyncLifetime
 
         Assert.Equal(customers.Select(c => (c.Id, c.OrganisationId, c.OrganisationPath, c.AccountManagerId, c.Kind, c.Industry)),
             book.Select(c => (c.Id, c.OrganisationId, c.OrganisationPath, c.AccountManagerId, c.Kind, c.Industry)));
-        Assert.All(book, c => Assert.Equal(expected.GetValueOrDefault(c.Id, []), c.Products));
-        Assert.Empty(book.Single(c => c.Id == noLoans.Id).Products);
-        Assert.Equal(expected[_beijingCustomer], book.Single(c => c.Id == _beijingCustomer).Products);
-        Assert.Subset(new HashSet<int>(book.Single(c => c.Id == _beijingCustomer).Products), new HashSet<int> { had, added });
-        Assert.True(book.Select(c => c.Products).Distinct().Count() > 1);
-        // One array per distinct set of products, shared by every customer with that set.
-        Assert.All(book.GroupBy(c => string.Join(',', c.Products)), g => Assert.Single(g.Select(c => c.Products).Distinct(ReferenceEqualityComparer.Instance)));
+        int[] Products(int id) => book.Single(c => c.Id == id).Products;
+        Assert.Equal(new[] { first, second }, Products(_beijingCustomer));
+        Assert.Equal(new[] { first, second }, Products(_shanghaiCustomer));
+        Assert.Same(Products(_beijingCustomer), Products(_shanghaiCustomer)); // one array per distinct set
+        Assert.Equal(new[] { second }, Products(last.Id));
+        Assert.Empty(Products(noLoans.Id));
+        Assert.All(book.Where(c => c.Id != _beijingCustomer && c.Id != _shanghaiCustomer && c.Id != last.Id),
+            c => Assert.Equal(othersExpected.GetValueOrDefault(c.Id, []), c.Products));
 
         // The listed customers (real time) read the same way.
-        var listed = await RuleCustomers.LoadAsync(connection, [noLoans.Id, _beijingCustomer], CancellationToken.None);
-        Assert.Equal(book.Where(c => c.Id == _beijingCustomer || c.Id == noLoans.Id).Select(c => (c.Id, string.Join(',', c.Products))),
-            listed.Select(c => (c.Id, string.Join(',', c.Products))));
+        var listed = await RuleCustomers.LoadAsync(connection, [last.Id, noLoans.Id, _shanghaiCustomer], CancellationToken.None);
+        Assert.Equal(new[] { (_shanghaiCustomer, $"{first},{second}"), (noLoans.Id, ""), (last.Id, $"{second}") }, listed.Select(c => (c.Id, string.Join(',', c.Products))));
     }
 
     [Fact]
