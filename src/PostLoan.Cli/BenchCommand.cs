@@ -124,12 +124,7 @@ public static class BenchCommand
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"End to end: {summary.LoansClosed} loans closed in {watch.Elapsed.TotalSeconds:0.00} s = {endToEnd:0} loans/s; peak memory {peakMb:0} MB."));
             // The warning step leaves its log's checkpoint to a connection of its own: waited for here, not counted above.
-            var checkpoint = await services.GetRequiredService<SqliteCheckpointer>().IdleAsync();
-            if (checkpoint.Frames != 0)
-            {
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"Checkpoint after the close (own connection): {checkpoint.Describe()}."));
-            }
+            await WarningBench.CheckpointAsync(services, "Checkpoint after the close (own connection)");
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{{\"loans\":{count},\"provider\":\"{provider}\",\"computeLoansPerSecond\":{compute:0},\"endToEndLoansPerSecond\":{endToEnd:0},\"peakMemoryMB\":{peakMb:0}}}"));
             return 0;

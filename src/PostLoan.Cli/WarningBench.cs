@@ -117,7 +117,7 @@ internal static class WarningBench
             var rate = evaluations / seconds;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"PostLoan: {summary.Customers} customers × {summary.Versions} rules, {summary.Values} values read, {summary.NewSignals} signals written in {seconds:0.00} s (read and evaluate {summary.Evaluating.TotalSeconds:0.00} s, write {summary.Writing.TotalSeconds:0.00} s) = {rate:0} evaluations/s end to end; {memory.Describe()}."));
-            var checkpoint = await CheckpointAsync(services);
+            var checkpoint = await CheckpointAsync(services, "The night's write-ahead log checkpointed afterwards on its own connection");
 
             var baseline = await BaselineAsync(services, sampleSize, cancellationToken);
             // The conservative baseline: whichever way RulesEngine was faster.
@@ -145,7 +145,7 @@ internal static class WarningBench
             var steadySeconds = second.Elapsed.TotalSeconds;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"Next night ({changed} new values for {changed} customers): {steady.Customers} customers × {steady.Versions} rules, {steady.NewSignals} new and {steady.Refreshed} repeated signals in {steadySeconds:0.00} s (read and evaluate {steady.Evaluating.TotalSeconds:0.00} s, write {steady.Writing.TotalSeconds:0.00} s) = {evaluations / steadySeconds:0} evaluations/s end to end; {steadyMemory.Describe()}."));
-            var steadyCheckpoint = await CheckpointAsync(services);
+            var steadyCheckpoint = await CheckpointAsync(services, "The night's write-ahead log checkpointed afterwards on its own connection");
 
             if (realtimeSeconds > 0)
             {
@@ -209,17 +209,18 @@ internal static class WarningBench
     }
 
     /// <summary>
-    /// Waits for the checkpoint the night asked for (SQLite: its log copied into the database file on a connection of its
-    /// own, as the close goes on) and prints it: not part of the night, but nothing measured after it may run beside it.
+    /// Waits for the checkpoint a benchmarked run asked for (SQLite: its log copied into the database file on a connection
+    /// of its own, as the close goes on) and prints it after <paramref name="label"/>: not part of the run, but nothing
+    /// measured after it may run beside it. Returns its seconds. The daily close's benchmark uses it too.
     /// </summary>
-    private static async Task<double> CheckpointAsync(ServiceProvider services)
+    internal static async Task<double> CheckpointAsync(IServiceProvider services, string label)
     {
         var waited = Stopwatch.StartNew();
         var checkpoint = await services.GetRequiredService<SqliteCheckpointer>().IdleAsync();
         if (checkpoint.Frames != 0)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"The night's write-ahead log checkpointed afterwards on its own connection: {checkpoint.Describe()} ({waited.Elapsed.TotalSeconds:0.00} s waited for it here)."));
+                $"{label}: {checkpoint.Describe()} ({waited.Elapsed.TotalSeconds:0.00} s waited for it here)."));
         }
 
         return checkpoint.Elapsed.TotalSeconds;
