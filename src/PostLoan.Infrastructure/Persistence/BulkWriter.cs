@@ -13,7 +13,7 @@ public sealed record BulkColumn(string Name, Type Type);
 
 /// <summary>
 /// Writes many rows without EF change tracking, inside the caller's transaction: PostgreSQL binary COPY, or one
-/// prepared INSERT re-executed per row on SQLite. Values are stored exactly as the EF model stores them
+/// prepared INSERT of several rows re-executed on SQLite. Values are stored exactly as the EF model stores them
 /// (enums as integers, SQLite instants as binary ticks, SQLite decimals and dates as invariant text), so EF reads
 /// what this writes. Used by imports, the daily close and telemetry ingest.
 /// </summary>
@@ -203,16 +203,119 @@ public static class BulkWriter
         }
     }
 
+    /// <summary>Rows one INSERT statement takes on SQLite (<see cref="InsertSqlite{T}"/>); fewer when the columns would pass SQLite's limit of parameters.</summary>
+    internal const int SqliteRowsPerStatement = 32;
+
     /// <summary>
-    /// Inserts <paramref name="items"/> with one statement prepared once and stepped per row through SQLite's own API,
-    /// <paramref name="bind"/> setting each row's values in column order (no boxing for typed binders). The ADO.NET
-    /// layer would allocate a reader and re-validate every parameter on each execution; at a million rows a day that
-    /// was a third of the daily close. The connection's open transaction applies.
+    /// Inserts <paramref name="items"/> through SQLite's own API with statements prepared once, <paramref name="bind"/>
+    /// setting each row's values in column order (no boxing for typed binders); the ADO.NET layer would allocate a reader
+    /// and re-validate every parameter on each execution. The connection's open transaction applies; rows go in the order
+    /// given (ids the table assigns follow it).
+    /// <para>A statement takes <see cref="SqliteRowsPerStatement"/> rows (<c>VALUES (…), (…), …</c>): SQLite sets a statement
+    /// up and opens a cursor on the table and each of its indexes per execution. The rows bound but not stepped at the end
+    /// go one by one, their values copied from the bindings (the items may be gone).</para>
+    /// <para>Several-row statements are <c>INSERT OR FAIL</c>: a constraint that fails stops the statement with the rows
+    /// before it kept — as one-row statements did — and is thrown; the caller's transaction is rolled back. With the
+    /// default (ABORT) SQLite would keep a statement journal of every page a several-row statement changes, to undo it
+    /// alone: measured on a night of 841,574 signals, their insert took 6.0 s with it and 3.9 s without (one-row
+    /// statements: 5.7 s). With foreign keys checked SQLite keeps the journal anyway. A row at a time, as before, for a
+    /// table with a trigger (the outer OR FAIL would override the trigger's own OR IGNORE) or with a blob column (a blob
+    /// array may be refilled in place by its writer).</para>
     /// </summary>
     public static int InsertSqlite<T>(SqliteConnection connection, string table, IReadOnlyList<BulkColumn> columns, IEnumerable<T> items, SqliteRowBinder<T> bind)
     {
-        var sql = $"INSERT INTO {Quote(table)} ({string.Join(", ", columns.Select(c => Quote(c.Name)))}) VALUES ({string.Join(", ", columns.Select((_, i) => "?" + (i + 1).ToString(CultureInfo.InvariantCulture)))})";
-        return StepEachSqlite(connection, sql, items, bind, null);
+        var db = connection.Handle ?? throw new InvalidOperationException("the SQLite connection is not open");
+        var width = Math.Max(1, columns.Count);
+        var limit = raw.sqlite3_limit(db, raw.SQLITE_LIMIT_VARIABLE_NUMBER, -1);
+        var perStatement = columns.Any(c => c.Type == typeof(byte[])) || HasTriggers(db, table) ? 1 : Math.Clamp(limit / width, 1, SqliteRowsPerStatement);
+        string Sql(int rows)
+        {
+            var values = string.Join(", ", Enumerable.Range(0, rows).Select(r =>
+                "(" + string.Join(", ", columns.Select((_, i) => "?" + ((r * width) + i + 1).ToString(CultureInfo.InvariantCulture))) + ")"));
+            return $"INSERT{(rows > 1 ? " OR FAIL" : "")} INTO {Quote(table)} ({string.Join(", ", columns.Select(c => Quote(c.Name)))}) VALUES {values}";
+        }
+
+        if (perStatement == 1)
+        {
+            return StepEachSqlite(connection, Sql(1), items, bind, null);
+        }
+
+        var many = Prepare(db, Sql(perStatement));
+        sqlite3_stmt? single = null;
+        try
+        {
+            var row = new SqliteRow(db, many);
+            var (count, pending) = (0, 0);
+            foreach (var item in items)
+            {
+                row.Base = pending * width;
+                bind(row, item);
+                if (++pending == perStatement)
+                {
+                    count += Step(db, many);
+                    pending = 0;
+                }
+            }
+
+            if (pending > 0)
+            {
+                // The rows bound but not stepped: one by one, copied from the bindings (the items may be gone).
+                single = Prepare(db, Sql(1));
+                var one = new SqliteRow(db, single);
+                for (var r = 0; r < pending; r++)
+                {
+                    row.CopyTo(one, r * width, width);
+                    count += Step(db, single);
+                }
+            }
+
+            return count;
+        }
+        finally
+        {
+            raw.sqlite3_finalize(many);
+            if (single is not null)
+            {
+                raw.sqlite3_finalize(single);
+            }
+        }
+    }
+
+    /// <summary>Whether a trigger fires on <paramref name="table"/>: a statement's OR FAIL would override its own statements' conflict clauses.</summary>
+    private static bool HasTriggers(sqlite3 db, string table)
+    {
+        var query = Prepare(db, "SELECT 1 FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = ?1 COLLATE NOCASE UNION ALL SELECT 1 FROM sqlite_temp_schema WHERE type = 'trigger' AND tbl_name = ?1 COLLATE NOCASE");
+        try
+        {
+            Check(db, raw.sqlite3_bind_text(query, 1, table));
+            return raw.sqlite3_step(query) == raw.SQLITE_ROW;
+        }
+        finally
+        {
+            raw.sqlite3_finalize(query);
+        }
+    }
+
+    private static sqlite3_stmt Prepare(sqlite3 db, string sql)
+    {
+        Check(db, raw.sqlite3_prepare_v2(db, sql, out var statement));
+        return statement;
+    }
+
+    /// <summary>Executes a prepared insert or update once and resets it; returns the rows it changed.</summary>
+    private static int Step(sqlite3 db, sqlite3_stmt statement)
+    {
+        var rc = raw.sqlite3_step(statement);
+        if (rc != raw.SQLITE_DONE)
+        {
+            var message = raw.sqlite3_errmsg(db).utf8_to_string();
+            var extended = raw.sqlite3_extended_errcode(db);
+            raw.sqlite3_reset(statement);
+            throw new SqliteException($"SQLite Error {rc}: '{message}'.", rc, extended);
+        }
+
+        raw.sqlite3_reset(statement);
+        return raw.sqlite3_changes(db);
     }
 
     /// <summary>
@@ -236,17 +339,7 @@ public static class BulkWriter
             foreach (var item in items)
             {
                 bind(row, item);
-                var rc = raw.sqlite3_step(statement);
-                if (rc != raw.SQLITE_DONE)
-                {
-                    var message = raw.sqlite3_errmsg(db).utf8_to_string();
-                    var extended = raw.sqlite3_extended_errcode(db);
-                    raw.sqlite3_reset(statement);
-                    throw new SqliteException($"SQLite Error {rc}: '{message}'.", rc, extended);
-                }
-
-                raw.sqlite3_reset(statement);
-                count += raw.sqlite3_changes(db);
+                count += Step(db, statement);
             }
 
             return count;

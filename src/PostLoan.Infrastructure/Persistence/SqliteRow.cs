@@ -10,7 +10,9 @@ namespace PostLoan.Infrastructure.Persistence;
 /// the EF SQLite representations of instants (binary ticks), decimals (invariant text), dates (yyyy-MM-dd, cached) and
 /// other values. A value equal to the one the same column had in the previous row is not bound again: SQLite keeps a
 /// statement's bindings across executions, and a night's signals or steps repeat most of their columns (the status,
-/// the date, the organisation), so most calls into SQLite are saved. Text is encoded into a reused buffer.
+/// the date, the organisation), so most calls into SQLite are saved. Text is encoded into a reused buffer. A statement of
+/// several rows binds row r's column k at slot r × columns + k (<see cref="Base"/>); what a slot has bound can be copied to
+/// another statement.
 /// </summary>
 public sealed class SqliteRow
 {
@@ -23,10 +25,10 @@ public sealed class SqliteRow
     /// <summary>Parameter index of each column, or null when column k is parameter k + 1.</summary>
     private readonly int[]? _indexes;
 
-    /// <summary>What each column has bound now (by column; grown on demand), and its number or text.</summary>
+    /// <summary>What each slot has bound now (grown on demand), and its number, or its text or blob.</summary>
     private Bound[] _kinds = new Bound[32];
     private long[] _numbers = new long[32];
-    private string?[] _texts = new string?[32];
+    private object?[] _values = new object?[32];
     private byte[] _utf8 = new byte[256];
 
     internal SqliteRow(sqlite3 db, sqlite3_stmt statement, int[]? indexes = null)
@@ -43,94 +45,50 @@ public sealed class SqliteRow
         Integer,
         Real,
         Text,
+
+        /// <summary>A blob: kept to be copied (<see cref="CopyTo"/>), never left bound as "equal".</summary>
+        Blob,
     }
 
-    public void Integer(int column, long value)
-    {
-        if (Has(column, Bound.Integer) && _numbers[column] == value)
-        {
-            return;
-        }
+    /// <summary>
+    /// Where the row's columns start among the statement's parameters: 0, or r × columns for row r of a statement that
+    /// inserts several rows at once (<see cref="BulkWriter.InsertSqlite{T}"/>). Column k of the row is slot Base + k.
+    /// </summary>
+    internal int Base { get; set; }
 
-        BulkWriter.Check(_db, raw.sqlite3_bind_int64(_statement, Index(column), value));
-        (_kinds[column], _numbers[column]) = (Bound.Integer, value);
-    }
+    public void Integer(int column, long value) => SetInteger(Base + column, value);
 
     public void Integer(int column, long? value)
     {
         if (value is { } number)
         {
-            Integer(column, number);
+            SetInteger(Base + column, number);
         }
         else
         {
-            Null(column);
+            SetNull(Base + column);
         }
     }
 
     /// <summary>A floating-point value (bit for bit: -0.0 and 0.0 are bound apart).</summary>
-    public void Real(int column, double value)
-    {
-        var bits = BitConverter.DoubleToInt64Bits(value);
-        if (Has(column, Bound.Real) && _numbers[column] == bits)
-        {
-            return;
-        }
-
-        BulkWriter.Check(_db, raw.sqlite3_bind_double(_statement, Index(column), value));
-        (_kinds[column], _numbers[column]) = (Bound.Real, bits);
-    }
+    public void Real(int column, double value) => SetReal(Base + column, value);
 
     public void Real(int column, double? value)
     {
         if (value is { } number)
         {
-            Real(column, number);
+            SetReal(Base + column, number);
         }
         else
         {
-            Null(column);
+            SetNull(Base + column);
         }
     }
 
     /// <summary>Text, or NULL for null.</summary>
-    public void Text(int column, string? value)
-    {
-        if (value is null)
-        {
-            Null(column);
-            return;
-        }
+    public void Text(int column, string? value) => SetText(Base + column, value);
 
-        if (Has(column, Bound.Text) && (ReferenceEquals(_texts[column], value) || string.Equals(_texts[column], value, StringComparison.Ordinal)))
-        {
-            return;
-        }
-
-        var length = Encoding.UTF8.GetMaxByteCount(value.Length);
-        if (_utf8.Length < length)
-        {
-            _utf8 = new byte[Math.Max(length, _utf8.Length * 2)];
-        }
-
-        var written = Encoding.UTF8.GetBytes(value, _utf8);
-        // Empty text through the string overload: a zero-length span may reach SQLite as a null pointer, which binds NULL.
-        BulkWriter.Check(_db, written == 0
-            ? raw.sqlite3_bind_text(_statement, Index(column), string.Empty)
-            : raw.sqlite3_bind_text(_statement, Index(column), _utf8.AsSpan(0, written)));
-        (_kinds[column], _texts[column]) = (Bound.Text, value);
-    }
-
-    public void Null(int column)
-    {
-        if (Has(column, Bound.Null))
-        {
-            return;
-        }
-
-        BulkWriter.Check(_db, raw.sqlite3_bind_null(_statement, Index(column)));
-        (_kinds[column], _texts[column]) = (Bound.Null, null);
-    }
+    public void Null(int column) => SetNull(Base + column);
 
     /// <summary>An instant as EF Core's SQLite binary ticks.</summary>
     public void Instant(int column, DateTimeOffset value) => Integer(column, SqliteInstant(value));
@@ -185,9 +143,7 @@ public sealed class SqliteRow
     /// <summary>A blob (always bound again: arrays are compared by reference only, and may have changed in place).</summary>
     public void Blob(int column, byte[] value)
     {
-        _ = Has(column, Bound.Unknown);
-        BulkWriter.Check(_db, raw.sqlite3_bind_blob(_statement, Index(column), value));
-        (_kinds[column], _texts[column]) = (Bound.Unknown, null);
+        SetBlob(Base + column, value);
     }
 
     /// <summary>Any value, converted as <see cref="BulkWriter.SqliteValue"/> does.</summary>
@@ -210,19 +166,108 @@ public sealed class SqliteRow
         }
     }
 
-    private int Index(int column) => _indexes is null ? column + 1 : _indexes[column];
-
-    /// <summary>Whether <paramref name="column"/> has a value of <paramref name="kind"/> bound (growing the state to reach it).</summary>
-    private bool Has(int column, Bound kind)
+    /// <summary>
+    /// Binds <paramref name="target"/>'s columns 0 … <paramref name="count"/>−1 to what this row's slots
+    /// <paramref name="from"/> … have bound: the rows of a several-row statement that did not fill it, stepped one by one
+    /// (their items may be gone: a writer may refill one buffer per row). A slot nothing was bound to binds NULL.
+    /// </summary>
+    internal void CopyTo(SqliteRow target, int from, int count)
     {
-        if (column >= _kinds.Length)
+        for (var c = 0; c < count; c++)
         {
-            var size = Math.Max(column + 1, _kinds.Length * 2);
-            Array.Resize(ref _kinds, size);
-            Array.Resize(ref _numbers, size);
-            Array.Resize(ref _texts, size);
+            var (slot, to) = (from + c, target.Base + c);
+            switch (slot < _kinds.Length ? _kinds[slot] : Bound.Unknown)
+            {
+                case Bound.Integer: target.SetInteger(to, _numbers[slot]); break;
+                case Bound.Real: target.SetReal(to, BitConverter.Int64BitsToDouble(_numbers[slot])); break;
+                case Bound.Text: target.SetText(to, (string)_values[slot]!); break;
+                case Bound.Blob: target.SetBlob(to, (byte[])_values[slot]!); break;
+                default: target.SetNull(to); break;
+            }
+        }
+    }
+
+    private void SetInteger(int slot, long value)
+    {
+        if (Has(slot, Bound.Integer) && _numbers[slot] == value)
+        {
+            return;
         }
 
-        return _kinds[column] == kind;
+        BulkWriter.Check(_db, raw.sqlite3_bind_int64(_statement, Index(slot), value));
+        (_kinds[slot], _numbers[slot]) = (Bound.Integer, value);
+    }
+
+    private void SetReal(int slot, double value)
+    {
+        var bits = BitConverter.DoubleToInt64Bits(value);
+        if (Has(slot, Bound.Real) && _numbers[slot] == bits)
+        {
+            return;
+        }
+
+        BulkWriter.Check(_db, raw.sqlite3_bind_double(_statement, Index(slot), value));
+        (_kinds[slot], _numbers[slot]) = (Bound.Real, bits);
+    }
+
+    private void SetText(int slot, string? value)
+    {
+        if (value is null)
+        {
+            SetNull(slot);
+            return;
+        }
+
+        if (Has(slot, Bound.Text) && (ReferenceEquals(_values[slot], value) || string.Equals((string)_values[slot]!, value, StringComparison.Ordinal)))
+        {
+            return;
+        }
+
+        var length = Encoding.UTF8.GetMaxByteCount(value.Length);
+        if (_utf8.Length < length)
+        {
+            _utf8 = new byte[Math.Max(length, _utf8.Length * 2)];
+        }
+
+        var written = Encoding.UTF8.GetBytes(value, _utf8);
+        // Empty text through the string overload: a zero-length span may reach SQLite as a null pointer, which binds NULL.
+        BulkWriter.Check(_db, written == 0
+            ? raw.sqlite3_bind_text(_statement, Index(slot), string.Empty)
+            : raw.sqlite3_bind_text(_statement, Index(slot), _utf8.AsSpan(0, written)));
+        (_kinds[slot], _values[slot]) = (Bound.Text, value);
+    }
+
+    private void SetBlob(int slot, byte[] value)
+    {
+        _ = Has(slot, Bound.Blob);
+        BulkWriter.Check(_db, raw.sqlite3_bind_blob(_statement, Index(slot), value));
+        (_kinds[slot], _values[slot]) = (Bound.Blob, value);
+    }
+
+    private void SetNull(int slot)
+    {
+        if (Has(slot, Bound.Null))
+        {
+            return;
+        }
+
+        BulkWriter.Check(_db, raw.sqlite3_bind_null(_statement, Index(slot)));
+        (_kinds[slot], _values[slot]) = (Bound.Null, null);
+    }
+
+    private int Index(int slot) => _indexes is null ? slot + 1 : _indexes[slot];
+
+    /// <summary>Whether <paramref name="slot"/> has a value of <paramref name="kind"/> bound (growing the state to reach it).</summary>
+    private bool Has(int slot, Bound kind)
+    {
+        if (slot >= _kinds.Length)
+        {
+            var size = Math.Max(slot + 1, _kinds.Length * 2);
+            Array.Resize(ref _kinds, size);
+            Array.Resize(ref _numbers, size);
+            Array.Resize(ref _values, size);
+        }
+
+        return _kinds[slot] == kind;
     }
 }

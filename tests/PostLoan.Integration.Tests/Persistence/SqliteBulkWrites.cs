@@ -8,7 +8,8 @@ namespace PostLoan.Integration.Tests.Persistence;
 /// <summary>
 /// The SQLite side of <see cref="BulkWriter"/>: a value equal to the previous row's is left bound (SQLite keeps bindings
 /// across steps) — so "equal" must mean "binds the same": an instant at another offset, a null after a value and a value
-/// after a null are bound again; <c>ExecuteEachAsync</c> finds its <c>@pN</c> wherever they stand in the statement;
+/// after a null are bound again; rows go several to a statement, the last ones copied from their bindings, and a failing
+/// row fails the insert wherever it stands; <c>ExecuteEachAsync</c> finds its <c>@pN</c> wherever they stand in the statement;
 /// <see cref="BatchPragmas"/> settings last for their batch; a batch that leaves its checkpoint to <see cref="SqliteCheckpointer"/>
 /// commits without copying its log into the database file, and the checkpointer copies it.
 /// </summary>
@@ -67,6 +68,91 @@ public sealed class SqliteBulkWrites : IDisposable
             ],
             Rows());
         Assert.NotEqual(Instant.ConvertToProvider(beijing), Instant.ConvertToProvider(utc));
+    }
+
+    [Fact]
+    public async Task Rows_go_several_to_a_statement_in_order_and_the_last_ones_are_copied_from_what_they_bound()
+    {
+        // 70 rows = two statements of 32 and six rows one by one, from a writer that refills one buffer per row (as the
+        // ECL run does): the six are stepped after their buffer was overwritten, from what they had bound. Ids are left to
+        // the table, so their order is the order of the rows; each column changes on its own rhythm, so a value left bound
+        // from the row before, or from the same place in the statement before, is only right when it is equal.
+        BulkColumn[] columns = [new("Name", typeof(string)), new("At", typeof(long)), new("Amount", typeof(double)), new("Day", typeof(DateOnly)), new("Kind", typeof(int))];
+        static object?[] Fill(object?[] row, int i)
+        {
+            row[0] = (i % 3) switch { 0 => null, 1 => "甲" + (i / 6), _ => "" };
+            row[1] = i % 32 == 5 ? null : i / 2;
+            row[2] = (i % 4) * 0.5;
+            row[3] = i % 5 == 0 ? null : new DateOnly(2026, 1, 1 + (i / 10));
+            row[4] = i < 64 ? 7 : i;
+            return row;
+        }
+
+        IEnumerable<object?[]> Refilled()
+        {
+            var buffer = new object?[columns.Length];
+            for (var i = 0; i < 70; i++)
+            {
+                yield return Fill(buffer, i);
+            }
+        }
+
+        Assert.Equal(32, BulkWriter.SqliteRowsPerStatement);
+        await using (var tx = await _connection.BeginTransactionAsync())
+        {
+            Assert.Equal(70, await BulkWriter.InsertAsync(_connection, tx, "t", columns, Refilled()));
+            await tx.CommitAsync();
+        }
+
+        var expected = Enumerable.Range(0, 70).Select(i =>
+        {
+            var row = Fill(new object?[columns.Length], i);
+            return string.Join('|', new[] { (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture) }
+                .Concat(row.Select(v => v switch
+                {
+                    null => "",
+                    DateOnly day => day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+                    _ => Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture),
+                })));
+        }).ToList();
+        Assert.Equal(expected, Rows());
+        Assert.Equal("2|甲0|0|0.5|2026-01-01|7", Rows()[1]);
+        Assert.Equal("70|||0.5|2026-01-07|69", Rows()[69]);
+        // Empty text stays text (not NULL), in the statements and among the rows copied.
+        Assert.Equal((23L, 24L, 2L), (await Pragma("SELECT COUNT(*) FROM t WHERE \"Name\" = ''"), await Pragma("SELECT COUNT(*) FROM t WHERE \"Name\" IS NULL"),
+            await Pragma("SELECT COUNT(*) FROM t WHERE \"Name\" = '' AND \"Id\" > 64")));
+    }
+
+    [Fact]
+    public async Task A_row_that_fails_a_constraint_fails_the_insert_wherever_it_stands_and_the_rollback_leaves_nothing()
+    {
+        BulkColumn[] columns = [new("Id", typeof(long)), new("Name", typeof(string))];
+        // A duplicate id inside the first full statement, and one among the rows that go one by one at the end.
+        foreach (var (rows, duplicate) in new[] { (40, 10), (40, 37) })
+        {
+            await using var tx = await _connection.BeginTransactionAsync();
+            var items = Enumerable.Range(1, rows).Select(i => new object?[] { (long)(i == duplicate ? 3 : i), "x" + i });
+            var failure = await Assert.ThrowsAsync<SqliteException>(() => BulkWriter.InsertAsync(_connection, tx, "t", columns, items));
+            Assert.Equal(19, failure.SqliteErrorCode); // SQLITE_CONSTRAINT
+            Assert.Contains("UNIQUE", failure.Message, StringComparison.Ordinal);
+            await tx.RollbackAsync();
+            Assert.Empty(Rows());
+        }
+    }
+
+    [Fact]
+    public async Task A_trigger_on_the_table_keeps_its_own_conflict_clause()
+    {
+        // As indicator_values marks its customers' series stale: an OR FAIL of a several-row statement would override
+        // the trigger's OR IGNORE and fail on the second row of a kind.
+        await Pragma("CREATE TABLE kinds (\"Kind\" INTEGER PRIMARY KEY); CREATE TRIGGER t_kind AFTER INSERT ON t BEGIN INSERT OR IGNORE INTO kinds VALUES (NEW.\"Kind\"); END");
+        await using (var tx = await _connection.BeginTransactionAsync())
+        {
+            Assert.Equal(40, await BulkWriter.InsertAsync(_connection, tx, "t", [new("Kind", typeof(int))], Enumerable.Range(0, 40).Select(i => new object?[] { i % 3 })));
+            await tx.CommitAsync();
+        }
+
+        Assert.Equal((40L, 3L), (await Pragma("SELECT COUNT(*) FROM t"), await Pragma("SELECT COUNT(*) FROM kinds")));
     }
 
     [Fact]
