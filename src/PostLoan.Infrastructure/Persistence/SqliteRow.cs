@@ -56,6 +56,9 @@ public sealed class SqliteRow
     /// </summary>
     internal int Base { get; set; }
 
+    /// <summary>Keep a copy of each blob bound, for <see cref="CopyTo"/> (the rows of a several-row statement: the writer may refill its array before they are copied).</summary>
+    internal bool KeepsBlobCopies { get; init; }
+
     public void Integer(int column, long value) => SetInteger(Base + column, value);
 
     public void Integer(int column, long? value)
@@ -241,7 +244,7 @@ public sealed class SqliteRow
     {
         _ = Has(slot, Bound.Blob);
         BulkWriter.Check(_db, raw.sqlite3_bind_blob(_statement, Index(slot), value));
-        (_kinds[slot], _values[slot]) = (Bound.Blob, value);
+        (_kinds[slot], _values[slot]) = (Bound.Blob, KeepsBlobCopies ? value.ToArray() : value);
     }
 
     private void SetNull(int slot)

@@ -141,6 +141,51 @@ public sealed class SqliteBulkWrites : IDisposable
     }
 
     [Fact]
+    public async Task A_row_without_a_value_per_column_is_refused_by_its_number_and_a_refilled_blob_keeps_each_rows_bytes()
+    {
+        BulkColumn[] columns = [new("Id", typeof(long)), new("Name", typeof(object))];
+        await using (var tx = await _connection.BeginTransactionAsync())
+        {
+            var few = Enumerable.Range(1, 40).Select(i => i == 40 ? new object?[] { 40L } : [(long)i, "x"]);
+            Assert.Equal("row 40 for t has 1 values for 2 columns (Parameter 'rows')", (await Assert.ThrowsAsync<ArgumentException>(() => BulkWriter.InsertAsync(_connection, tx, "t", columns, few))).Message);
+            var many = Enumerable.Range(1, 5).Select(i => i == 3 ? new object?[] { 3L, "x", "extra" } : [(long)i, "x"]);
+            Assert.Equal("row 3 for t has 3 values for 2 columns (Parameter 'rows')", (await Assert.ThrowsAsync<ArgumentException>(() => BulkWriter.InsertAsync(_connection, tx, "t", columns, many))).Message);
+            await tx.RollbackAsync();
+        }
+
+        // A blob in a column not declared as one goes several rows to a statement; the three rows after the first 32 are
+        // copied after their array was refilled, and keep their own bytes.
+        IEnumerable<object?[]> Refilled()
+        {
+            var bytes = new byte[2];
+            for (var i = 0; i < 35; i++)
+            {
+                (bytes[0], bytes[1]) = ((byte)i, (byte)(255 - i));
+                yield return [(long)(i + 1), bytes];
+            }
+        }
+
+        await using (var tx = await _connection.BeginTransactionAsync())
+        {
+            Assert.Equal(35, await BulkWriter.InsertAsync(_connection, tx, "t", columns, Refilled()));
+            await tx.CommitAsync();
+        }
+
+        await using var read = _connection.CreateCommand();
+        read.CommandText = "SELECT hex(\"Name\") FROM t ORDER BY \"Id\"";
+        var stored = new List<string>();
+        await using (var reader = await read.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                stored.Add(reader.GetString(0));
+            }
+        }
+
+        Assert.Equal(Enumerable.Range(0, 35).Select(i => $"{i:X2}{255 - i:X2}"), stored);
+    }
+
+    [Fact]
     public async Task A_trigger_on_the_table_keeps_its_own_conflict_clause()
     {
         // As indicator_values marks its customers' series stale: an OR FAIL of a several-row statement would override
