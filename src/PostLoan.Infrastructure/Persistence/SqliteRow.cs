@@ -144,10 +144,7 @@ public sealed class SqliteRow
     }
 
     /// <summary>A blob (always bound again: arrays are compared by reference only, and may have changed in place).</summary>
-    public void Blob(int column, byte[] value)
-    {
-        SetBlob(Base + column, value);
-    }
+    public void Blob(int column, byte[] value) => SetBlob(Base + column, value);
 
     /// <summary>Any value, converted as <see cref="BulkWriter.SqliteValue"/> does.</summary>
     public void Value(int column, object? value)
