@@ -104,6 +104,7 @@ public static class BenchCommand
             var compute = MeasureCompute(sample, count, closeDate);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Computation alone: {compute:0} loans/s ({Environment.ProcessorCount} cores)."));
 
+            await BenchSettle.RunAsync(services, cancellationToken);
             GC.Collect();
             var watch = Stopwatch.StartNew();
             CloseSummary summary;

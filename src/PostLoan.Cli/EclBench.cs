@@ -51,6 +51,7 @@ internal static class EclBench
 #pragma warning restore EF1003
         }
 
+        await BenchSettle.RunAsync(services, cancellationToken);
         GC.Collect();
         var watch = Stopwatch.StartNew();
         EclSummary summary;

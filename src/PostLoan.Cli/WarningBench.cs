@@ -103,6 +103,7 @@ internal static class WarningBench
                 await CreateBookAsync(services, count, ruleCount, provider, setup, cancellationToken);
             }
 
+            await BenchSettle.RunAsync(services, cancellationToken);
             GC.Collect();
             RuleRunSummary summary;
             var memory = NightMemory.Start();

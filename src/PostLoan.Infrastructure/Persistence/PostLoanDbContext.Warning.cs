@@ -81,7 +81,9 @@ public abstract partial class PostLoanDbContext
             b.HasIndex(s => new { s.Status, s.RaisedOn });
             b.HasIndex(s => s.AssignedToId);
             b.HasIndex(s => s.RuleId);
-            b.HasIndex(s => s.OrganisationPath);
+            // No index on OrganisationPath: the scope and organisation filters are prefix matches (StartsWith), which
+            // neither SQLite (binary collation) nor PostgreSQL (a non-C collation, no text_pattern_ops) can answer from
+            // one, and a first night paid for it on each of its 841,574 new signals.
             b.HasOne<Customer>().WithMany().HasForeignKey(s => s.CustomerId).OnDelete(DeleteBehavior.Restrict);
             b.HasOne<Organisation>().WithMany().HasForeignKey(s => s.OrganisationId).OnDelete(DeleteBehavior.Restrict);
             b.HasQueryFilter(s => ScopeIsSystem

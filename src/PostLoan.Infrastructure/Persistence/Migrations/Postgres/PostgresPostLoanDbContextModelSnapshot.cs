@@ -3882,8 +3882,6 @@ namespace PostLoan.Infrastructure.Persistence.Migrations.Postgres
 
                     b.HasIndex("OrganisationId");
 
-                    b.HasIndex("OrganisationPath");
-
                     b.HasIndex("RuleId");
 
                     b.HasIndex("CustomerId", "DedupKey")

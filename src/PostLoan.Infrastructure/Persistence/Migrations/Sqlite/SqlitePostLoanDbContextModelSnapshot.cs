@@ -3781,8 +3781,6 @@ namespace PostLoan.Infrastructure.Persistence.Migrations.Sqlite
 
                     b.HasIndex("OrganisationId");
 
-                    b.HasIndex("OrganisationPath");
-
                     b.HasIndex("RuleId");
 
                     b.HasIndex("CustomerId", "DedupKey")
