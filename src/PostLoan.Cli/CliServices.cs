@@ -16,14 +16,23 @@ public static class CliServices
         .AddEnvironmentVariables()
         .Build();
 
-    /// <summary>Builds a service provider for batch work; dispose it when the command ends.</summary>
-    public static ServiceProvider Build(IConfiguration? configuration = null)
+    /// <summary>
+    /// Builds a service provider for batch work; dispose it when the command ends. <paramref name="quiet"/>: warnings and
+    /// errors only, whatever the environment asks (a benchmark's warm-up).
+    /// </summary>
+    public static ServiceProvider Build(IConfiguration? configuration = null, bool quiet = false)
     {
         configuration ??= Configuration();
         var services = new ServiceCollection();
         // Logging__LogLevel__<category> in the environment overrides these (e.g. =Debug for the close's chunk timings).
-        services.AddLogging(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning)
-            .AddFilter("PostLoan", LogLevel.Information).AddConfiguration(Configuration().GetSection("Logging")));
+        services.AddLogging(b =>
+        {
+            b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
+            if (!quiet)
+            {
+                b.AddFilter("PostLoan", LogLevel.Information).AddConfiguration(Configuration().GetSection("Logging"));
+            }
+        });
         services.AddSingleton(configuration);
         services.AddSingleton<ICurrentUser>(SystemUser.Instance);
         services.AddPostLoanCore(configuration);

@@ -30,6 +30,9 @@ internal static class WarningBench
 {
     private static readonly DateOnly Today = new(2026, 6, 30);
 
+    /// <summary>Customers of the warm-up's own book: thousands of calls of every per-row method, a few seconds.</summary>
+    private const int WarmUpCustomers = 5_000;
+
     public static Command Build(Option<string> provider, Option<string?> connection, Option<bool> keep)
     {
         var customers = new Option<int>("--customers") { Description = "Customers to generate", DefaultValueFactory = _ => 100_000 };
@@ -40,9 +43,10 @@ internal static class WarningBench
         {
             Description = "Time the nights again on a database an earlier run kept (a SQLite file or, with --provider postgres, a connection string): what its nights did is undone first",
         };
+        var cold = new Option<bool>("--cold") { Description = "Time the first night in a fresh process, without the warm-up on a small book of its own" };
         var command = new Command("warning", "Benchmark the nightly warning rules against Microsoft RulesEngine, and the real-time path")
         {
-            customers, rules, sample, realtime, provider, connection, keep, reuse,
+            customers, rules, sample, realtime, provider, connection, keep, reuse, cold,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -64,13 +68,19 @@ internal static class WarningBench
             }
 
             var target = reused is null ? result.GetValue(connection) : name == "postgres" ? reused : $"Data Source={reused}";
-            return await RunAsync(n, r, Math.Max(1, result.GetValue(sample)), result.GetValue(realtime), name, target, result.GetValue(keep) || reused is not null, reused is not null, cancellationToken);
+            var options = new RunOptions(Math.Max(1, result.GetValue(sample)), result.GetValue(realtime), result.GetValue(keep) || reused is not null, reused is not null, !result.GetValue(cold));
+            return await RunAsync(n, r, name, target, options, cancellationToken);
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(int count, int ruleCount, int sampleSize, int realtimeSeconds, string provider, string? connectionString, bool keep, bool reuse, CancellationToken cancellationToken)
+    /// <summary>How a run goes: the RulesEngine sample, the real-time seconds, whether the database is kept or reused, and
+    /// whether the process is warmed up first.</summary>
+    private sealed record RunOptions(int SampleSize, int RealtimeSeconds, bool Keep, bool Reuse, bool WarmUp);
+
+    private static async Task<int> RunAsync(int count, int ruleCount, string provider, string? connectionString, RunOptions options, CancellationToken cancellationToken)
     {
+        var (sampleSize, realtimeSeconds, keep, reuse, warmUp) = options;
         var directory = reuse ? null : Path.Combine(Path.GetTempPath(), "postloan-bench-" + Guid.NewGuid().ToString("N")[..8]);
         if (directory is not null)
         {
@@ -84,13 +94,14 @@ internal static class WarningBench
             connectionString = await cluster.CreateDatabaseAsync();
         }
 
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Database:Provider"] = provider == "postgres" ? "Postgres" : "Sqlite",
-            ["ConnectionStrings:PostLoan"] = connectionString ?? $"Data Source={Path.Combine(directory!, "bench.db")}",
-        }).Build();
+        var configuration = BookConfiguration(provider, connectionString ?? $"Data Source={Path.Combine(directory!, "bench.db")}");
         try
         {
+            if (warmUp)
+            {
+                await WarmUpAsync(provider == "postgres" ? cluster : null, ruleCount, cancellationToken);
+            }
+
             await using var services = CliServices.Build(configuration);
             var setup = Stopwatch.StartNew();
             if (reuse)
@@ -100,7 +111,7 @@ internal static class WarningBench
             }
             else
             {
-                await CreateBookAsync(services, count, ruleCount, provider, setup, cancellationToken);
+                await CreateBookAsync(services, count, ruleCount, provider, quiet: false, cancellationToken);
             }
 
             await BenchSettle.RunAsync(services, cancellationToken);
@@ -185,13 +196,71 @@ internal static class WarningBench
         }
     }
 
+    private static IConfiguration BookConfiguration(string provider, string connectionString) =>
+        new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Database:Provider"] = provider == "postgres" ? "Postgres" : "Sqlite",
+            ["ConnectionStrings:PostLoan"] = connectionString,
+        }).Build();
+
+    /// <summary>
+    /// Runs the nights on a small book of its own before anything is timed, so that the timed nights find the night's code
+    /// compiled by the runtime's optimising tier — as in a server, which has run nights before and raises real-time signals
+    /// through the same intake all day — instead of timing its first compilation (what BenchmarkDotNet's warm-up does for a
+    /// micro-benchmark). On PostgreSQL the book is a database of the throwaway cluster; with a given server, a SQLite file
+    /// (the evaluation and the intake are warmed, not Npgsql's writer). <c>--cold</c> skips it.
+    /// </summary>
+    private static async Task WarmUpAsync(ThrowawayPostgres? cluster, int ruleCount, CancellationToken cancellationToken)
+    {
+        var watch = Stopwatch.StartNew();
+        var directory = Path.Combine(Path.GetTempPath(), "postloan-warmup-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(directory);
+        var provider = cluster is null ? "sqlite" : "postgres";
+        try
+        {
+            var connectionString = cluster is null ? $"Data Source={Path.Combine(directory, "warmup.db")}" : await cluster.CreateDatabaseAsync();
+            await using var services = CliServices.Build(BookConfiguration(provider, connectionString), quiet: true);
+            await CreateBookAsync(services, WarmUpCustomers, ruleCount, provider, quiet: true, cancellationToken);
+            // The first night (new signals), the next (repeats), then the first again after an undo: the per-row methods
+            // are called thousands of times after the runtime has begun counting calls.
+            await NightAsync(services, Today, cancellationToken);
+            await NextDayAsync(services, WarmUpCustomers, Today.AddDays(1), cancellationToken);
+            await NightAsync(services, Today.AddDays(1), cancellationToken);
+            await UndoNightsAsync(services, cancellationToken);
+            await NightAsync(services, Today, cancellationToken);
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Npgsql.NpgsqlConnection.ClearAllPools();
+            try
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+            catch (IOException)
+            {
+                // leftovers in /tmp are harmless
+            }
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Warmed up on a {WarmUpCustomers}-customer book of its own ({provider}) in {watch.Elapsed.TotalSeconds:0.0} s: the timed nights run on code the runtime has optimised, as a server's do (--cold: without)."));
+    }
+
+    private static async Task NightAsync(ServiceProvider services, DateOnly day, CancellationToken cancellationToken)
+    {
+        await using var scope = services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<NightlyRuleRun>().RunAsync(day, cancellationToken);
+    }
+
     /// <summary>
     /// A fresh book: the demo bank, the rules and <paramref name="count"/> customers with their histories, then every
     /// customer's series packed once — what an import of a book pays after its commit (the night refreshes only customers
     /// whose values changed since).
     /// </summary>
-    private static async Task CreateBookAsync(ServiceProvider services, int count, int ruleCount, string provider, Stopwatch setup, CancellationToken cancellationToken)
+    private static async Task CreateBookAsync(ServiceProvider services, int count, int ruleCount, string provider, bool quiet, CancellationToken cancellationToken)
     {
+        var setup = Stopwatch.StartNew();
         await using var scope = services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<DatabaseMigrator>().MigrateAsync(cancellationToken);
         await scope.ServiceProvider.GetRequiredService<DemoBankSeeder>().SeedAsync(1, cancellationToken);
@@ -199,13 +268,18 @@ internal static class WarningBench
         await EnsureIndicatorsAsync(db, cancellationToken);
         await CreateRulesAsync(db, ruleCount, cancellationToken);
         var values = await GenerateAsync(db, count, cancellationToken);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Generated {count} customers, {values} indicator values (24 months) and {ruleCount} published rules on {provider} in {setup.Elapsed.TotalSeconds:0.0} s."));
-
+        var generated = setup.Elapsed;
         var packing = Stopwatch.StartNew();
         await db.Database.OpenConnectionAsync(cancellationToken);
         var packed = await IndicatorSeriesPacker.RefreshAsync(db.Database.GetDbConnection(), cancellationToken);
         await db.Database.CloseConnectionAsync();
+        if (quiet)
+        {
+            return;
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Generated {count} customers, {values} indicator values (24 months) and {ruleCount} published rules on {provider} in {generated.TotalSeconds:0.0} s."));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Packed the series of {packed} customers in {packing.Elapsed.TotalSeconds:0.0} s (once, after the import)."));
     }
 
