@@ -116,14 +116,9 @@ internal static class WarningBench
 
             await BenchSettle.RunAsync(services, cancellationToken);
             GC.Collect();
-            RuleRunSummary summary;
             var memory = NightMemory.Start();
             var watch = Stopwatch.StartNew();
-            await using (var scope = services.CreateAsyncScope())
-            {
-                summary = await scope.ServiceProvider.GetRequiredService<NightlyRuleRun>().RunAsync(Today, cancellationToken);
-            }
-
+            var summary = await NightAsync(services, Today, cancellationToken);
             var seconds = watch.Elapsed.TotalSeconds;
             var evaluations = (double)count * ruleCount;
             var rate = evaluations / seconds;
@@ -146,13 +141,9 @@ internal static class WarningBench
             // of the first night are still active, so most hits are repeats.
             var next = Today.AddDays(1);
             var changed = await NextDayAsync(services, count, next, cancellationToken);
-            RuleRunSummary steady;
             var steadyMemory = NightMemory.Start();
             var second = Stopwatch.StartNew();
-            await using (var scope = services.CreateAsyncScope())
-            {
-                steady = await scope.ServiceProvider.GetRequiredService<NightlyRuleRun>().RunAsync(next, cancellationToken);
-            }
+            var steady = await NightAsync(services, next, cancellationToken);
 
             var steadySeconds = second.Elapsed.TotalSeconds;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -172,27 +163,40 @@ internal static class WarningBench
         }
         finally
         {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            Npgsql.NpgsqlConnection.ClearAllPools();
             if (directory is null)
             {
                 // --reuse: the database stays where it was.
+                CloseConnections();
             }
             else if (keep)
             {
+                CloseConnections();
                 Console.WriteLine($"Kept {directory}");
             }
             else
             {
-                try
-                {
-                    Directory.Delete(directory, recursive: true);
-                }
-                catch (IOException)
-                {
-                    // leftovers in /tmp are harmless
-                }
+                DeleteScratch(directory);
             }
+        }
+    }
+
+    private static void CloseConnections()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Npgsql.NpgsqlConnection.ClearAllPools();
+    }
+
+    /// <summary>Closes the pooled connections, then deletes a scratch directory of the run.</summary>
+    private static void DeleteScratch(string directory)
+    {
+        CloseConnections();
+        try
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // leftovers in /tmp are harmless
         }
     }
 
@@ -231,26 +235,17 @@ internal static class WarningBench
         }
         finally
         {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            Npgsql.NpgsqlConnection.ClearAllPools();
-            try
-            {
-                Directory.Delete(directory, recursive: true);
-            }
-            catch (IOException)
-            {
-                // leftovers in /tmp are harmless
-            }
+            DeleteScratch(directory);
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Warmed up on a {WarmUpCustomers}-customer book of its own ({provider}) in {watch.Elapsed.TotalSeconds:0.0} s: the timed nights run on code the runtime has optimised, as a server's do (--cold: without)."));
     }
 
-    private static async Task NightAsync(ServiceProvider services, DateOnly day, CancellationToken cancellationToken)
+    private static async Task<RuleRunSummary> NightAsync(ServiceProvider services, DateOnly day, CancellationToken cancellationToken)
     {
         await using var scope = services.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<NightlyRuleRun>().RunAsync(day, cancellationToken);
+        return await scope.ServiceProvider.GetRequiredService<NightlyRuleRun>().RunAsync(day, cancellationToken);
     }
 
     /// <summary>
