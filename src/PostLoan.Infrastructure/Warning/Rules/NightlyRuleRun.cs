@@ -226,9 +226,10 @@ public sealed class NightlyRuleRun(
         /// <summary>
         /// Every new signal once written, as little as makes it again for the observers (<see cref="Make"/>): what the
         /// workflow set on it; the rest is its customer's and its rule's. A first night keeps 841,574 of them until the
-        /// commit — as whole signals (and on to the collector's older generations) they were most of the night's memory.
+        /// commit — as whole signals (and on to the collector's older generations) they were most of the night's memory —
+        /// in segments, never copied as they grow.
         /// </summary>
-        private readonly List<Written> _written = [];
+        private readonly SegmentedList<Written> _written = new();
 
         /// <summary>The new signals written so far.</summary>
         public int FreshCount => _written.Count;
@@ -236,7 +237,7 @@ public sealed class NightlyRuleRun(
         /// <summary>The <paramref name="index"/>th new signal as it was written.</summary>
         public WarningSignal Make(int index)
         {
-            var written = _written[index];
+            ref readonly var written = ref _written[index];
             var signal = NewSignal(customers[written.Customer], written.Entry, written.Detail);
             (signal.Id, signal.Status, signal.AssignedToId, signal.DueAt, signal.EscalatedAt) = (written.Id, written.Status, written.AssignedToId, written.DueAt, null);
             return signal;
@@ -245,7 +246,7 @@ public sealed class NightlyRuleRun(
         /// <summary>The <paramref name="index"/>th new signal's facts for the observers, the signal itself made (<see cref="Make"/>) when asked for.</summary>
         public RaisedSignal Raised(int index)
         {
-            var written = _written[index];
+            ref readonly var written = ref _written[index];
             return new RaisedSignal(this, index, customers[written.Customer].Id, SignalSource.Rule, set.Entries[written.Entry].Version.Severity, date) { WorkflowStarted = true };
         }
 

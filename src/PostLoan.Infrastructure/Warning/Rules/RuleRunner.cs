@@ -159,7 +159,8 @@ public static class RuleRunner
             await foreach (var batch in channel.Reader.ReadAllAsync(token))
             {
                 busy.Start();
-                var hits = new List<RuleHit>();
+                // Sized for about a hit per customer (a first night's rate) instead of growing by doubling each batch.
+                var hits = new List<RuleHit>(batch.Customers.Count);
                 evaluator.Evaluate(batch, part, hits);
                 busy.Stop();
                 ordered.Writer.TryWrite((batch.Sequence, hits));
@@ -606,8 +607,9 @@ public static class RuleRunner
         private readonly System.Collections.Concurrent.ConcurrentDictionary<(int, CustomerKind, string?, int[]), int[]> cache = new();
 
         public int[] For(RuleCustomer customer) =>
-            cache.GetOrAdd((customer.OrganisationId, customer.Kind, customer.Industry, customer.Products), _ =>
-                [.. Enumerable.Range(0, set.Entries.Length).Where(e => set.Entries[e].Scope.Covers(customer))]);
+            // The factory takes its arguments: a capturing one allocated a closure and a delegate per customer, found or not.
+            cache.GetOrAdd((customer.OrganisationId, customer.Kind, customer.Industry, customer.Products), static (_, arguments) =>
+                [.. Enumerable.Range(0, arguments.Set.Entries.Length).Where(e => arguments.Set.Entries[e].Scope.Covers(arguments.Customer))], (Set: set, Customer: customer));
     }
 }
 
