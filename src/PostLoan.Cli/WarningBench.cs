@@ -152,12 +152,16 @@ internal static class WarningBench
             // The conservative baseline: whichever way RulesEngine was faster.
             var baselineRate = Math.Max(baseline.OnSeries, baseline.OnFeatures);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"PostLoan compiled rules alone on the same precomputed vectors, one thread: {baseline.OwnRate:0} evaluations/s."));
+                $"PostLoan on the same sample, one thread: the compiled rules alone on the precomputed vectors {baseline.OwnRate:0} evaluations/s; from the series (each vector filled, then every rule) {baseline.OwnSeriesRate:0} evaluations/s."));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"RulesEngine: {baseline.Sampled} customers × {ruleCount} rules on their series (each rule computes its window functions) = {baseline.OnSeries:0} evaluations/s, hits {baseline.SeriesHits}; on PostLoan's precomputed feature vectors (evaluation only) = {baseline.OnFeatures:0} evaluations/s, hits {baseline.FeatureHits}; PostLoan's hits on the same sample {baseline.OwnHits}; extrapolated to the whole book: {evaluations / baseline.OnSeries:0.0} s / {evaluations / baseline.OnFeatures:0.0} s."));
             var ratio = rate / baselineRate;
+            var engineRatio = baseline.OwnRate / baseline.OnFeatures;
+            var seriesRatio = baseline.OwnSeriesRate / baseline.OnSeries;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"Ratio: {ratio:0.0}× (PostLoan end to end vs RulesEngine's faster evaluation alone: {rate / baseline.OnSeries:0.0}× on the series, {rate / baseline.OnFeatures:0.0}× on precomputed features)."));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"Engine against engine (one thread each, same sample and input): {engineRatio:0.0}× on the precomputed vectors, {seriesRatio:0.0}× from the series."));
 
             // The next night, steady state: a day brings new values for a few customers (DPD moves, an event), the signals
             // of the first night are still active, so most hits are repeats.
@@ -180,7 +184,7 @@ internal static class WarningBench
             }
 
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{{\"customers\":{count},\"rules\":{ruleCount},\"seconds\":{seconds:0.00},\"evaluationsPerSecond\":{rate:0},\"rulesEngineEvaluationsPerSecond\":{baselineRate:0},\"ratio\":{ratio:0.0},\"nextNightSeconds\":{steadySeconds:0.00},\"nextNightEvaluationsPerSecond\":{evaluations / steadySeconds:0},\"nextNightRatio\":{evaluations / steadySeconds / baselineRate:0.0},\"rulesEngineOnFeaturesEvaluationsPerSecond\":{baseline.OnFeatures:0},\"checkpointSeconds\":{checkpoint:0.00},\"nextNightCheckpointSeconds\":{steadyCheckpoint:0.00}}}"));
+                $"{{\"customers\":{count},\"rules\":{ruleCount},\"seconds\":{seconds:0.00},\"evaluationsPerSecond\":{rate:0},\"rulesEngineEvaluationsPerSecond\":{baselineRate:0},\"ratio\":{ratio:0.0},\"nextNightSeconds\":{steadySeconds:0.00},\"nextNightEvaluationsPerSecond\":{evaluations / steadySeconds:0},\"nextNightRatio\":{evaluations / steadySeconds / baselineRate:0.0},\"rulesEngineOnFeaturesEvaluationsPerSecond\":{baseline.OnFeatures:0},\"engineEvaluationsPerSecond\":{baseline.OwnRate:0},\"engineRatio\":{engineRatio:0.0},\"seriesEvaluationsPerSecond\":{baseline.OwnSeriesRate:0},\"seriesRatio\":{seriesRatio:0.0},\"checkpointSeconds\":{checkpoint:0.00},\"nextNightCheckpointSeconds\":{steadyCheckpoint:0.00}}}"));
             return 0;
         }
         finally
@@ -622,24 +626,38 @@ internal static class WarningBench
             set.Layout.Fill(Today, row.S, row.M, vector);
             return new FeatureRow { F = vector };
         }).ToList();
+        // PostLoan on the same two inputs, one thread as RulesEngine runs: the compiled rules alone on the vectors, and the
+        // whole evaluation from the series (each customer's vector filled, then every rule), as RulesEngine does on them.
         var ownHits = 0;
-        var own = Stopwatch.StartNew();
-        var rounds = 0;
-        do
+        var ownRate = EvaluationRate(inputs.Count * set.Entries.Length, () =>
         {
-            ownHits = 0;
+            var fired = 0;
             foreach (var input in inputs)
             {
                 foreach (var entry in set.Entries)
                 {
-                    ownHits += entry.Compiled.Fires(input.F) ? 1 : 0;
+                    fired += entry.Compiled.Fires(input.F) ? 1 : 0;
                 }
             }
 
-            rounds++;
-        }
-        while (own.Elapsed.TotalSeconds < 1);
-        var ownRate = rounds * inputs.Count * (double)set.Entries.Length / own.Elapsed.TotalSeconds;
+            ownHits = fired;
+        });
+        var vector = new double[set.Layout.Count];
+        var ownSeriesHits = 0;
+        var ownSeriesRate = EvaluationRate(rows.Count * set.Entries.Length, () =>
+        {
+            var fired = 0;
+            foreach (var row in rows)
+            {
+                set.Layout.Fill(Today, row.S, row.M, vector);
+                foreach (var entry in set.Entries)
+                {
+                    fired += entry.Compiled.Fires(vector) ? 1 : 0;
+                }
+            }
+
+            ownSeriesHits = fired;
+        });
 
         var (onFeatures, hits) = await TimeRulesEngineAsync(set, node => Lambda(node, set.Layout), new ReSettings(), inputs);
 
@@ -647,7 +665,24 @@ internal static class WarningBench
         // series through methods registered with RulesEngine (its documented extension point), as a rule set written for
         // RulesEngine would.
         var (onSeries, rawHits) = await TimeRulesEngineAsync(set, node => RawLambda(node, set.Layout), new ReSettings { CustomTypes = [typeof(W)] }, rows);
-        return new Baseline(onSeries, rawHits, onFeatures, hits, ownHits, inputs.Count, ownRate);
+        return ownSeriesHits == ownHits
+            ? new Baseline(onSeries, rawHits, onFeatures, hits, ownHits, inputs.Count, ownRate, ownSeriesRate)
+            : throw new InvalidOperationException($"PostLoan's hits differ between the vectors ({ownHits}) and the series ({ownSeriesHits}).");
+    }
+
+    /// <summary>Runs <paramref name="pass"/> (<paramref name="evaluations"/> evaluations) for at least a second: evaluations per second.</summary>
+    private static double EvaluationRate(int evaluations, Action pass)
+    {
+        pass(); // compiled and warmed before timing
+        var watch = Stopwatch.StartNew();
+        var rounds = 0;
+        do
+        {
+            pass();
+            rounds++;
+        }
+        while (watch.Elapsed.TotalSeconds < 1);
+        return rounds * (double)evaluations / watch.Elapsed.TotalSeconds;
     }
 
     /// <summary>RulesEngine over <paramref name="inputs"/> with the rules as <paramref name="lambda"/> writes them: evaluations per second and hits.</summary>
@@ -677,8 +712,16 @@ internal static class WarningBench
         return (inputs.Count * (double)set.Entries.Length / watch.Elapsed.TotalSeconds, hits);
     }
 
-    /// <summary>What the RulesEngine baseline measured on a sample (evaluations per second; hits of each engine on the sample).</summary>
-    private sealed record Baseline(double OnSeries, int SeriesHits, double OnFeatures, int FeatureHits, int OwnHits, int Sampled, double OwnRate);
+    /// <summary>What the RulesEngine baseline measured on a sample, and PostLoan on the same (evaluations per second, hits).</summary>
+    /// <param name="OnSeries">RulesEngine on the series, each rule computing its window functions.</param>
+    /// <param name="SeriesHits">RulesEngine's hits on the series.</param>
+    /// <param name="OnFeatures">RulesEngine on PostLoan's precomputed vectors.</param>
+    /// <param name="FeatureHits">RulesEngine's hits on the vectors.</param>
+    /// <param name="OwnHits">PostLoan's hits (the same on the vectors and from the series).</param>
+    /// <param name="Sampled">Customers in the sample.</param>
+    /// <param name="OwnRate">PostLoan's compiled rules alone on the precomputed vectors.</param>
+    /// <param name="OwnSeriesRate">PostLoan from the series: each vector filled, then every rule.</param>
+    private sealed record Baseline(double OnSeries, int SeriesHits, double OnFeatures, int FeatureHits, int OwnHits, int Sampled, double OwnRate, double OwnSeriesRate);
 
     /// <summary>The rule as a RulesEngine lambda over the raw series: <c>W.Avg(input1.S[3], 0, 3, input1.D)</c> and so on.</summary>
     private static string RawLambda(RuleNode node, FeatureLayout layout) => node switch

@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using PostLoan.Domain.Warning.Rules;
 
 namespace PostLoan.Domain.Tests.Warning;
@@ -131,6 +132,115 @@ public class RuleEvaluation
         Assert.Equal(checkedRules.SelectMany(r => r.Features).Distinct().Count(), layout.Count);
         Assert.True(checkedRules.Sum(r => r.Features.Count) > layout.Count);
         Assert.All(outcomes, count => Assert.True(count > 100));
+    }
+
+    [Theory]
+    [InlineData("now(dpd) < now(revenue)", 0, 2, RuleTruth.True)]
+    [InlineData("now(dpd) < now(revenue)", 2, 0, RuleTruth.False)]
+    [InlineData("now(dpd) < now(revenue)", 0, 0, RuleTruth.False)]
+    [InlineData("now(dpd) < now(revenue)", double.NaN, 0, RuleTruth.Unknown)]
+    [InlineData("now(dpd) < now(revenue)", 0, double.NaN, RuleTruth.Unknown)]
+    [InlineData("now(dpd) <= now(revenue)", 0, 0, RuleTruth.True)]
+    [InlineData("now(dpd) <= now(revenue)", 2, 0, RuleTruth.False)]
+    [InlineData("now(dpd) <= now(revenue)", double.NaN, 0, RuleTruth.Unknown)]
+    [InlineData("now(dpd) > now(revenue)", 2, 0, RuleTruth.True)]
+    [InlineData("now(dpd) > now(revenue)", 0, 0, RuleTruth.False)]
+    [InlineData("now(dpd) > now(revenue)", 0, double.NaN, RuleTruth.Unknown)]
+    [InlineData("now(dpd) >= now(revenue)", 0, 0, RuleTruth.True)]
+    [InlineData("now(dpd) >= now(revenue)", 0, 2, RuleTruth.False)]
+    [InlineData("now(dpd) >= now(revenue)", double.NaN, double.NaN, RuleTruth.Unknown)]
+    [InlineData("now(dpd) == now(revenue)", 2, 2, RuleTruth.True)]
+    [InlineData("now(dpd) == now(revenue)", 0, 2, RuleTruth.False)]
+    [InlineData("now(dpd) == now(revenue)", double.NaN, double.NaN, RuleTruth.Unknown)]
+    [InlineData("now(dpd) != now(revenue)", 0, 2, RuleTruth.True)]
+    [InlineData("now(dpd) != now(revenue)", 2, 2, RuleTruth.False)]
+    [InlineData("now(dpd) != now(revenue)", double.NaN, 2, RuleTruth.Unknown)]
+    [InlineData("now(dpd) / now(revenue) > 0", 2, 2, RuleTruth.True)]
+    [InlineData("now(dpd) / now(revenue) > 0", -1, 2, RuleTruth.False)]
+    [InlineData("now(dpd) / now(revenue) > 0", 2, 0, RuleTruth.Unknown)]
+    [InlineData("now(dpd) - now(revenue) * 2 == -2", 2, 2, RuleTruth.True)]
+    [InlineData("-now(dpd) + now(revenue) > 0", -1, 0, RuleTruth.True)]
+    [InlineData("-now(dpd) + now(revenue) > 0", double.NaN, 0, RuleTruth.Unknown)]
+    [InlineData("not (now(dpd) > 0)", -1, 0, RuleTruth.True)]
+    [InlineData("not (now(dpd) > 0)", 2, 0, RuleTruth.False)]
+    [InlineData("not (now(dpd) > 0)", double.NaN, 0, RuleTruth.Unknown)]
+    [InlineData("now(dpd) > 0 and now(revenue) > 0", 2, 2, RuleTruth.True)]
+    [InlineData("now(dpd) > 0 and now(revenue) > 0", -1, double.NaN, RuleTruth.False)]
+    [InlineData("now(dpd) > 0 and now(revenue) > 0", double.NaN, -1, RuleTruth.False)]
+    [InlineData("now(dpd) > 0 and now(revenue) > 0", 2, double.NaN, RuleTruth.Unknown)]
+    [InlineData("now(dpd) > 0 and now(revenue) > 0", double.NaN, 2, RuleTruth.Unknown)]
+    [InlineData("now(dpd) > 0 or now(revenue) > 0", 2, double.NaN, RuleTruth.True)]
+    [InlineData("now(dpd) > 0 or now(revenue) > 0", double.NaN, 2, RuleTruth.True)]
+    [InlineData("now(dpd) > 0 or now(revenue) > 0", -1, double.NaN, RuleTruth.Unknown)]
+    [InlineData("now(dpd) > 0 or now(revenue) > 0", -1, -1, RuleTruth.False)]
+    public void Compiled_operators_follow_three_valued_logic_on_the_vector(string rule, double dpd, double revenue, RuleTruth expected)
+    {
+        var layout = new FeatureLayout();
+        var compiled = RuleCompiler.Compile(Check(rule), layout);
+        var vector = new double[layout.Count];
+        for (var slot = 0; slot < layout.Count; slot++)
+        {
+            vector[slot] = layout.Features[slot].Indicator == "dpd" ? dpd : revenue;
+        }
+
+        Assert.Equal(expected, compiled.Evaluate(vector));
+        Assert.Equal(expected == RuleTruth.True, compiled.Fires(vector));
+    }
+
+    [Fact]
+    public void Compiled_code_holds_only_arithmetic_comparisons_and_reads_of_the_vector()
+    {
+        var catalogue = new IndicatorCatalogue(PostLoan.Domain.Warning.Indicators.StandardIndicators.All.Select(i => KeyValuePair.Create(i.Code, i.Kind)));
+        var rules = StarterRules.All.Select(r => r.Expression).Concat(
+        [
+            "not (now(debt_ratio) / now(revenue) == 0) or -prev(revenue) != 1 and now(revenue) - 2 * now(revenue) <= 3",
+            "true and not false or now(dpd) >= industry_median(dpd)",
+        ]);
+        var allowed = new HashSet<ExpressionType>
+        {
+            ExpressionType.Lambda, ExpressionType.Parameter, ExpressionType.Constant, ExpressionType.ArrayIndex, ExpressionType.Block,
+            ExpressionType.Assign, ExpressionType.Conditional, ExpressionType.OrElse, ExpressionType.Negate, ExpressionType.Add,
+            ExpressionType.Subtract, ExpressionType.Multiply, ExpressionType.Divide, ExpressionType.LessThan,
+            ExpressionType.LessThanOrEqual, ExpressionType.GreaterThan, ExpressionType.GreaterThanOrEqual, ExpressionType.Equal,
+            ExpressionType.NotEqual,
+        };
+
+        foreach (var rule in rules)
+        {
+            var check = RuleChecker.Check(rule, catalogue);
+            Assert.True(check.IsValid, rule);
+            var nodes = new NodeTypes();
+            nodes.Visit(RuleCompiler.Express(check.Rule!, new FeatureLayout()));
+
+            Assert.Empty(nodes.Seen.Except(allowed));
+            Assert.All(nodes.Types, type => Assert.True(type == typeof(double) || type == typeof(double[]) || type == typeof(int) || type == typeof(bool) || type == typeof(Func<double[], double>), $"{rule}: {type}"));
+            Assert.All(nodes.Binaries, b => Assert.Null(b.Method)); // no operator overload: the IL instruction itself
+        }
+    }
+
+    /// <summary>Collects every node's kind and type, and the binary nodes.</summary>
+    private sealed class NodeTypes : ExpressionVisitor
+    {
+        public HashSet<ExpressionType> Seen { get; } = [];
+
+        public HashSet<Type> Types { get; } = [];
+
+        public List<BinaryExpression> Binaries { get; } = [];
+
+        public override Expression? Visit(Expression? node)
+        {
+            if (node is not null)
+            {
+                Seen.Add(node.NodeType);
+                Types.Add(node.Type);
+                if (node is BinaryExpression binary)
+                {
+                    Binaries.Add(binary);
+                }
+            }
+
+            return base.Visit(node);
+        }
     }
 
     [Fact]
