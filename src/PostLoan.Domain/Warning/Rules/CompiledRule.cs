@@ -100,11 +100,15 @@ public static class RuleCompiler
             Expression.Condition(Expression.NotEqual(x, x), Missing, Expression.Subtract(One, x)));
     }
 
-    private static Expression Binary(BinaryOperator op, Expression left, Expression right)
+    private static BlockExpression Binary(BinaryOperator op, Expression left, Expression right)
     {
         var l = Expression.Variable(typeof(double), "l");
         var r = Expression.Variable(typeof(double), "r");
-        var eitherMissing = Expression.OrElse(Expression.NotEqual(l, l), Expression.NotEqual(r, r));
+        if (op is BinaryOperator.And or BinaryOperator.Or)
+        {
+            return Expression.Block([l, r], Expression.Assign(l, left), Logical(op == BinaryOperator.And ? Zero : One, l, r, right));
+        }
+
         Expression result = op switch
         {
             BinaryOperator.Add => Expression.Add(l, r),
@@ -118,19 +122,22 @@ public static class RuleCompiler
             BinaryOperator.GreaterOrEqual => Compare(Expression.GreaterThanOrEqual(l, r), Expression.LessThan(l, r)),
             BinaryOperator.Equal => Compare(Expression.Equal(l, r), Expression.OrElse(Expression.LessThan(l, r), Expression.GreaterThan(l, r))),
             BinaryOperator.NotEqual => Compare(Expression.OrElse(Expression.LessThan(l, r), Expression.GreaterThan(l, r)), Expression.Equal(l, r)),
-            // false and … is false whatever the right side, which is then not computed; likewise true or ….
-            BinaryOperator.And => Expression.Condition(Expression.Equal(l, Zero), Zero, Expression.Block(
-                Expression.Assign(r, right),
-                Expression.Condition(Expression.Equal(r, Zero), Zero, Expression.Condition(eitherMissing, Missing, One)))),
-            BinaryOperator.Or => Expression.Condition(Expression.Equal(l, One), One, Expression.Block(
-                Expression.Assign(r, right),
-                Expression.Condition(Expression.Equal(r, One), One, Expression.Condition(eitherMissing, Missing, Zero)))),
             _ => throw new InvalidOperationException($"A checked rule has no operator {op}."),
         };
 
-        return op is BinaryOperator.And or BinaryOperator.Or
-            ? Expression.Block([l, r], Expression.Assign(l, left), result)
-            : Expression.Block([l, r], Expression.Assign(l, left), Expression.Assign(r, right), result);
+        return Expression.Block([l, r], Expression.Assign(l, left), Expression.Assign(r, right), result);
+    }
+
+    // and (decides = 0) / or (decides = 1): a left side equal to the deciding value decides without computing the right
+    // side (false and … is false, true or … is true); then a right side equal to it decides; otherwise the result is
+    // missing if either side is, else the other value.
+    private static ConditionalExpression Logical(ConstantExpression decides, ParameterExpression l, ParameterExpression r, Expression right)
+    {
+        var otherwise = decides == Zero ? One : Zero;
+        var eitherMissing = Expression.OrElse(Expression.NotEqual(l, l), Expression.NotEqual(r, r));
+        return Expression.Condition(Expression.Equal(l, decides), decides, Expression.Block(
+            Expression.Assign(r, right),
+            Expression.Condition(Expression.Equal(r, decides), decides, Expression.Condition(eitherMissing, Missing, otherwise))));
     }
 
     private static ConditionalExpression Compare(Expression holds, Expression fails) =>
