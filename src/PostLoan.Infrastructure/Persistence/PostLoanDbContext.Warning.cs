@@ -78,6 +78,9 @@ public abstract partial class PostLoanDbContext
             b.Property(s => s.AccountManagerId).HasMaxLength(64);
             // One active signal per customer and rule (or origin, or device alarm): a repeat refreshes it.
             b.HasIndex(s => new { s.CustomerId, s.DedupKey }).IsUnique().HasFilter("\"IsActive\"");
+            // A customer's signals, open and closed (the customer page, the borrower's own view): the dedup index above holds
+            // only the active ones.
+            b.HasIndex(s => s.CustomerId);
             b.HasIndex(s => new { s.Status, s.RaisedOn });
             b.HasIndex(s => s.AssignedToId);
             b.HasIndex(s => s.RuleId);

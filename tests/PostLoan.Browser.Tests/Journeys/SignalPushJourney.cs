@@ -50,4 +50,36 @@ public sealed class SignalPushJourney(BrowserFixture fixture)
         await am.Locator("[data-testid=notification-open]").ClickAsync();
         await Expect(am.Locator(".mud-popover-open [data-testid=notification-item]", new() { HasText = "[红色预警·新信号] 主要股东股权被司法冻结" })).ToHaveCountAsync(1);
     }
+
+    [Fact]
+    public async Task The_customer_page_shows_the_customers_signals_and_opens_all_of_them_in_the_signal_centre()
+    {
+        var am = await fixture.NewPageAsync();
+        await BrowserFixture.SignInAsync(am, "am.bj01");
+        var first = await am.EvaluateAsync<JsonElement>("() => fetch('/api/warning/signals?pageSize=1').then(r => r.json()).then(p => p.items[0])");
+        var customerId = first.GetProperty("customerId").GetInt32();
+        var name = first.GetProperty("customerName").GetString()!;
+        var all = await am.EvaluateAsync<JsonElement>($"() => fetch('/api/warning/signals?customerId={customerId}&status=all&pageSize=500').then(r => r.json())");
+        var total = all.GetProperty("total").GetInt32();
+
+        await BrowserFixture.GotoInteractiveAsync(am, $"/customers/{customerId}");
+        var panel = am.Locator("[data-testid=customer-signals]");
+        await Expect(panel).ToContainTextAsync(first.GetProperty("title").GetString()!);
+        await Expect(panel.Locator("[data-testid=customer-signal-row]")).ToHaveCountAsync(Math.Min(total, 10));
+        await panel.ScrollIntoViewIfNeededAsync();
+        await BrowserFixture.CaptureAsync(am, "customer-signals");
+
+        await am.Locator("[data-testid=customer-signals-all]").ClickAsync();
+        await am.WaitForURLAsync($"**/warning/signals?customerId={customerId}&status=all");
+        await Expect(am.Locator("[data-testid=signal-customer-filter]")).ToContainTextAsync(name);
+        var rows = am.Locator("[data-testid=signal-table] tbody tr");
+        await Expect(rows).ToHaveCountAsync(Math.Min(total, 50));
+        // Every row is the customer's: the customer column (the third) names them.
+        Assert.All(await am.Locator("[data-testid=signal-table] tbody tr td:nth-child(3)").AllInnerTextsAsync(), text => Assert.Equal(name, text.Trim()));
+
+        // Clearing the customer lists the account manager's other customers' signals again.
+        await am.Locator("[data-testid=signal-customer-filter] .mud-chip-close-button").ClickAsync();
+        await Expect(am.Locator("[data-testid=signal-customer-filter]")).ToHaveCountAsync(0);
+        await Expect(am.Locator("[data-testid=signal-table] tbody tr td:nth-child(3)", new() { HasNotText = name }).First).ToBeVisibleAsync();
+    }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using PostLoan.Integration.Tests.Support;
@@ -127,6 +128,64 @@ public sealed class SignalAccess : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Forbidden, (await client.PostAsJsonAsync($"/api/warning/signals/{_signal}/check", new { note = "x" })).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync("/api/notifications/admin/outbox")).StatusCode);
     }
+
+    [Fact]
+    public async Task The_customer_page_lists_the_customers_signals_to_signal_readers_and_the_centre_opens_on_one_customer()
+    {
+        int other;
+        string name, code;
+        await using (var db = _app.SystemDb())
+        {
+            var manager = await db.Users.Where(u => u.UserName == "am.bj01").Select(u => u.Id).SingleAsync();
+            other = await db.Customers.Where(c => c.AccountManagerId == manager && c.Id != _customer).OrderBy(c => c.Id).Select(c => c.Id).FirstAsync();
+            (name, code) = await db.Customers.Where(c => c.Id == _customer).Select(c => ValueTuple.Create(c.Name, c.Code)).SingleAsync();
+        }
+
+        using (var risk = await _app.WithTokenAsync("risk.bj"))
+        {
+            Assert.Equal(HttpStatusCode.Created, (await risk.PostAsJsonAsync("/api/warning/signals", new { customerId = _customer, severity = "Red", title = "实际控制人被列为失信被执行人" })).StatusCode);
+            Assert.Equal(HttpStatusCode.Created, (await risk.PostAsJsonAsync("/api/warning/signals", new { customerId = other, severity = "Yellow", title = "水电费连续三个月下降" })).StatusCode);
+        }
+
+        // The account manager's customer page: open signals counted by severity, the customer's signals most severe first
+        // (both assigned to them), a link to all of them; nothing of their other customer.
+        using var am = await _app.SignedInAsync("am.bj01");
+        var page = await am.GetStringAsync($"/customers/{_customer}");
+        Assert.Equal(["红色 1", "橙色 1"], Texts(page, "data-testid=\"customer-signals-open\"[^>]*>(.*?)</div>"));
+        Assert.Equal(["红色 | 实际控制人被列为失信被执行人 | 人工录入 | 排查中", "橙色 | 应收账款周转天数上升50% | 人工录入 | 排查中"],
+            Matches(page, "<tr data-testid=\"customer-signal-row\">(.*?)</tr>").Select(row => string.Join(" | ", Texts(row, "<td[^>]*>(.*?)</td>").Take(4))));
+        Assert.Equal(["该客户全部信号（2）"], Texts(page, "data-testid=\"customer-signals-all\"[^>]*>(.*?)</a>"));
+        Assert.Contains($"href=\"warning/signals?customerId={_customer}&amp;status=all\"", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("水电费连续三个月下降", page, StringComparison.Ordinal);
+
+        // The link opens the signal centre on that customer, whatever the status.
+        var centre = await am.GetStringAsync($"/warning/signals?customerId={_customer}&status=all");
+        Assert.Equal([$"客户：{name} ({code})"], Texts(centre, "data-testid=\"signal-customer-filter\"[^>]*>(.*?)</div>"));
+        Assert.Equal(["实际控制人被列为失信被执行人", "应收账款周转天数上升50%"], Texts(centre, "data-testid=\"signal-link\"[^>]*>(.*?)</a>"));
+        var api = (await am.GetFromJsonAsync<SignalPage>($"/api/warning/signals?customerId={_customer}&status=all"))!;
+        Assert.Equal(2, api.Total);
+        Assert.Equal([_customer, _customer], api.Items.Select(i => i.CustomerId));
+
+        // A user who does not read signals sees the customer without the panel; another branch's risk manager, sent the
+        // link, gets an empty list that does not even name the customer.
+        using var clerk = await _app.SignedInAsync("clerk.bj");
+        var clerkPage = await clerk.GetStringAsync($"/customers/{_customer}");
+        Assert.Contains(name, clerkPage, StringComparison.Ordinal);
+        Assert.DoesNotContain("customer-signals", clerkPage, StringComparison.Ordinal);
+        using var shanghai = await _app.SignedInAsync("risk.sh");
+        var outside = await shanghai.GetStringAsync($"/warning/signals?customerId={_customer}&status=all");
+        Assert.Equal([$"客户：#{_customer}"], Texts(outside, "data-testid=\"signal-customer-filter\"[^>]*>(.*?)</div>"));
+        Assert.Empty(Texts(outside, "data-testid=\"signal-link\"[^>]*>(.*?)</a>"));
+        Assert.DoesNotContain(name, outside, StringComparison.Ordinal);
+    }
+
+    /// <summary>Each match's first group, as HTML.</summary>
+    private static List<string> Matches(string html, string pattern) =>
+        Regex.Matches(html, pattern, RegexOptions.Singleline).Select(m => m.Groups[1].Value).ToList();
+
+    /// <summary>The text of each match's first group: tags removed, entities decoded, white space collapsed.</summary>
+    private static List<string> Texts(string html, string pattern) =>
+        Matches(html, pattern).Select(h => Regex.Replace(System.Net.WebUtility.HtmlDecode(Regex.Replace(h, "<[^>]+>", " ")), @"\s+", " ").Trim()).ToList();
 
     [Fact]
     public async Task An_auditor_reads_but_changes_nothing_and_nobody_reads_another_users_notification()

@@ -3880,6 +3880,8 @@ namespace PostLoan.Infrastructure.Persistence.Migrations.Postgres
 
                     b.HasIndex("AssignedToId");
 
+                    b.HasIndex("CustomerId");
+
                     b.HasIndex("OrganisationId");
 
                     b.HasIndex("RuleId");

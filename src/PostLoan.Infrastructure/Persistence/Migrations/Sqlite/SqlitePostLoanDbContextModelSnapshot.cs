@@ -3779,6 +3779,8 @@ namespace PostLoan.Infrastructure.Persistence.Migrations.Sqlite
 
                     b.HasIndex("AssignedToId");
 
+                    b.HasIndex("CustomerId");
+
                     b.HasIndex("OrganisationId");
 
                     b.HasIndex("RuleId");

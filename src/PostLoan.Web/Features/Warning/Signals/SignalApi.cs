@@ -164,7 +164,7 @@ public sealed record SignalListQuery(
         SignalStatus? status = null;
         SignalSeverity? severity = null;
         SignalSource? source = null;
-        if (!string.IsNullOrWhiteSpace(Status))
+        if (!string.IsNullOrWhiteSpace(Status) && !Status.Trim().Equals("all", StringComparison.OrdinalIgnoreCase))
         {
             if (Status.Trim().Equals("open", StringComparison.OrdinalIgnoreCase))
             {
@@ -173,7 +173,7 @@ public sealed record SignalListQuery(
 
             if (!SignalTexts.TryParse<SignalStatus>(Status, out var s))
             {
-                return Error.Validation("status", "must be open, Raised, Assigned, PendingVerification, Verified, Dismissed or Released");
+                return Error.Validation("status", "must be open, all, Raised, Assigned, PendingVerification, Verified, Dismissed or Released");
             }
 
             status = s;
