@@ -162,6 +162,9 @@ public sealed class SignalAccess : IAsyncLifetime
         var centre = await am.GetStringAsync($"/warning/signals?customerId={_customer}&status=all");
         Assert.Equal([$"客户：{name} ({code})"], Texts(centre, "data-testid=\"signal-customer-filter\"[^>]*>(.*?)</div>"));
         Assert.Equal(["实际控制人被列为失信被执行人", "应收账款周转天数上升50%"], Texts(centre, "data-testid=\"signal-link\"[^>]*>(.*?)</a>"));
+        // A status in the link is applied whatever its case: both signals are being checked, neither is verified.
+        Assert.Equal(2, Texts(await am.GetStringAsync($"/warning/signals?customerId={_customer}&status=assigned"), "data-testid=\"signal-link\"[^>]*>(.*?)</a>").Count);
+        Assert.Empty(Texts(await am.GetStringAsync($"/warning/signals?customerId={_customer}&status=verified"), "data-testid=\"signal-link\"[^>]*>(.*?)</a>"));
         var api = (await am.GetFromJsonAsync<SignalPage>($"/api/warning/signals?customerId={_customer}&status=all"))!;
         Assert.Equal(2, api.Total);
         Assert.Equal([_customer, _customer], api.Items.Select(i => i.CustomerId));
