@@ -59,7 +59,7 @@ public sealed class SignalPushJourney(BrowserFixture fixture)
         var first = await am.EvaluateAsync<JsonElement>("() => fetch('/api/warning/signals?pageSize=1').then(r => r.json()).then(p => p.items[0])");
         var customerId = first.GetProperty("customerId").GetInt32();
         var name = first.GetProperty("customerName").GetString()!;
-        var all = await am.EvaluateAsync<JsonElement>($"() => fetch('/api/warning/signals?customerId={customerId}&status=all&pageSize=500').then(r => r.json())");
+        var all = await am.EvaluateAsync<JsonElement>($"() => fetch('/api/warning/signals?customerId={customerId}&status=all&pageSize=1').then(r => r.json())");
         var total = all.GetProperty("total").GetInt32();
 
         await BrowserFixture.GotoInteractiveAsync(am, $"/customers/{customerId}");
