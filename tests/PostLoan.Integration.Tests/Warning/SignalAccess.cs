@@ -165,6 +165,12 @@ public sealed class SignalAccess : IAsyncLifetime
         // A status in the link is applied whatever its case: both signals are being checked, neither is verified.
         Assert.Equal(2, Texts(await am.GetStringAsync($"/warning/signals?customerId={_customer}&status=assigned"), "data-testid=\"signal-link\"[^>]*>(.*?)</a>").Count);
         Assert.Empty(Texts(await am.GetStringAsync($"/warning/signals?customerId={_customer}&status=verified"), "data-testid=\"signal-link\"[^>]*>(.*?)</a>"));
+        // A link whose customer is not a number gets a message and no list, not a failed page.
+        var bad = await am.GetAsync("/warning/signals?customerId=abc&status=all");
+        Assert.Equal(HttpStatusCode.OK, bad.StatusCode);
+        var badPage = await bad.Content.ReadAsStringAsync();
+        Assert.Contains("链接中的客户编号“abc”不是数字，未列出信号。", badPage, StringComparison.Ordinal);
+        Assert.Empty(Texts(badPage, "data-testid=\"signal-link\"[^>]*>(.*?)</a>"));
         var api = (await am.GetFromJsonAsync<SignalPage>($"/api/warning/signals?customerId={_customer}&status=all"))!;
         Assert.Equal(2, api.Total);
         Assert.Equal([_customer, _customer], api.Items.Select(i => i.CustomerId));
