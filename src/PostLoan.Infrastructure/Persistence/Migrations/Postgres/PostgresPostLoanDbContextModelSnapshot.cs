@@ -3882,8 +3882,6 @@ namespace PostLoan.Infrastructure.Persistence.Migrations.Postgres
 
                     b.HasIndex("CustomerId");
 
-                    b.HasIndex("OrganisationId");
-
                     b.HasIndex("RuleId");
 
                     b.HasIndex("CustomerId", "DedupKey")
@@ -4521,12 +4519,6 @@ namespace PostLoan.Infrastructure.Persistence.Migrations.Postgres
                     b.HasOne("PostLoan.Domain.Ledger.Customers.Customer", null)
                         .WithMany()
                         .HasForeignKey("CustomerId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
-
-                    b.HasOne("PostLoan.Domain.Administration.Organisation", null)
-                        .WithMany()
-                        .HasForeignKey("OrganisationId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });

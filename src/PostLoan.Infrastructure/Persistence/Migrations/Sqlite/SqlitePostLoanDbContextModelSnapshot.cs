@@ -3781,8 +3781,6 @@ namespace PostLoan.Infrastructure.Persistence.Migrations.Sqlite
 
                     b.HasIndex("CustomerId");
 
-                    b.HasIndex("OrganisationId");
-
                     b.HasIndex("RuleId");
 
                     b.HasIndex("CustomerId", "DedupKey")
@@ -4420,12 +4418,6 @@ namespace PostLoan.Infrastructure.Persistence.Migrations.Sqlite
                     b.HasOne("PostLoan.Domain.Ledger.Customers.Customer", null)
                         .WithMany()
                         .HasForeignKey("CustomerId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
-
-                    b.HasOne("PostLoan.Domain.Administration.Organisation", null)
-                        .WithMany()
-                        .HasForeignKey("OrganisationId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
