@@ -73,7 +73,7 @@ public static class EntityBulk
             string sequence;
             await using (var lookup = BulkWriter.Command(connection, transaction, "SELECT pg_get_serial_sequence(@t, 'Id')", "t", table))
             {
-                sequence = (string?)await lookup.ExecuteScalarAsync(cancellationToken)
+                sequence = await lookup.ExecuteScalarAsync(cancellationToken) as string
                     ?? throw new InvalidOperationException($"{table}.Id has no identity sequence");
             }
 

@@ -114,6 +114,16 @@ public abstract class EntityBulkRoundTrip : IAsyncLifetime
         }
 
         EntityColumns.AssertSame(read, audit, await read.AuditEntries.AsNoTracking().SingleAsync(a => a.Entity == "bulk-round-trip"), ignoreKey: true);
+
+        // The reserved ids were the table's own: a signal saved through EF afterwards gets the next one, not one of them.
+        var later = new WarningSignal
+        {
+            CustomerId = customer.Id, DedupKey = "origin:2", Severity = SignalSeverity.Yellow, Title = "y", RaisedOn = new DateOnly(2026, 3, 10),
+            RaisedAt = Raised, LastSeenOn = new DateOnly(2026, 3, 10), OrganisationId = customer.OrganisationId,
+        };
+        read.WarningSignals.Add(later);
+        await read.SaveChangesAsync();
+        Assert.Equal(ids[1] + 1, later.Id);
     }
 }
 
