@@ -44,7 +44,7 @@ internal static class BenchSettle
             }
             else
             {
-                done = await CheckpointPostgresAsync(connection, cancellationToken);
+                done = await SettlePostgresAsync(connection, cancellationToken);
             }
         }
         finally
@@ -55,7 +55,7 @@ internal static class BenchSettle
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Settled the book on disk before the timed run ({done}) in {watch.Elapsed.TotalSeconds:0.0} s."));
     }
 
-    private static async Task<string> CheckpointPostgresAsync(System.Data.Common.DbConnection connection, CancellationToken cancellationToken)
+    private static async Task<string> SettlePostgresAsync(System.Data.Common.DbConnection connection, CancellationToken cancellationToken)
     {
         // What autovacuum would have done by the night on a server: the rows a --reuse undid (or the generator's updates)
         // are dead tuples and index entries the timed night's inserts would otherwise step over.

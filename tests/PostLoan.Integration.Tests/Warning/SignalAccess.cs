@@ -161,16 +161,16 @@ public sealed class SignalAccess : IAsyncLifetime
         // The link opens the signal centre on that customer, whatever the status.
         var centre = await am.GetStringAsync($"/warning/signals?customerId={_customer}&status=all");
         Assert.Equal([$"客户：{name} ({code})"], Texts(centre, "data-testid=\"signal-customer-filter\"[^>]*>(.*?)</div>"));
-        Assert.Equal(["实际控制人被列为失信被执行人", "应收账款周转天数上升50%"], Texts(centre, "data-testid=\"signal-link\"[^>]*>(.*?)</a>"));
+        Assert.Equal(["实际控制人被列为失信被执行人", "应收账款周转天数上升50%"], Texts(centre, SignalLinks));
         // A status in the link is applied whatever its case: both signals are being checked, neither is verified.
-        Assert.Equal(2, Texts(await am.GetStringAsync($"/warning/signals?customerId={_customer}&status=assigned"), "data-testid=\"signal-link\"[^>]*>(.*?)</a>").Count);
-        Assert.Empty(Texts(await am.GetStringAsync($"/warning/signals?customerId={_customer}&status=verified"), "data-testid=\"signal-link\"[^>]*>(.*?)</a>"));
+        Assert.Equal(2, Texts(await am.GetStringAsync($"/warning/signals?customerId={_customer}&status=assigned"), SignalLinks).Count);
+        Assert.Empty(Texts(await am.GetStringAsync($"/warning/signals?customerId={_customer}&status=verified"), SignalLinks));
         // A link whose customer is not a number gets a message and no list, not a failed page.
-        var bad = await am.GetAsync("/warning/signals?customerId=abc&status=all");
+        using var bad = await am.GetAsync("/warning/signals?customerId=abc&status=all");
         Assert.Equal(HttpStatusCode.OK, bad.StatusCode);
         var badPage = await bad.Content.ReadAsStringAsync();
         Assert.Contains("链接中的客户编号“abc”不是数字，未列出信号。", badPage, StringComparison.Ordinal);
-        Assert.Empty(Texts(badPage, "data-testid=\"signal-link\"[^>]*>(.*?)</a>"));
+        Assert.Empty(Texts(badPage, SignalLinks));
         var api = (await am.GetFromJsonAsync<SignalPage>($"/api/warning/signals?customerId={_customer}&status=all"))!;
         Assert.Equal(2, api.Total);
         Assert.Equal([_customer, _customer], api.Items.Select(i => i.CustomerId));
@@ -184,9 +184,12 @@ public sealed class SignalAccess : IAsyncLifetime
         using var shanghai = await _app.SignedInAsync("risk.sh");
         var outside = await shanghai.GetStringAsync($"/warning/signals?customerId={_customer}&status=all");
         Assert.Equal([$"客户：#{_customer}"], Texts(outside, "data-testid=\"signal-customer-filter\"[^>]*>(.*?)</div>"));
-        Assert.Empty(Texts(outside, "data-testid=\"signal-link\"[^>]*>(.*?)</a>"));
+        Assert.Empty(Texts(outside, SignalLinks));
         Assert.DoesNotContain(name, outside, StringComparison.Ordinal);
     }
+
+    /// <summary>The signal centre's title links, one per listed signal.</summary>
+    private const string SignalLinks = "data-testid=\"signal-link\"[^>]*>(.*?)</a>";
 
     /// <summary>Each match's first group, as HTML.</summary>
     private static List<string> Matches(string html, string pattern) =>
